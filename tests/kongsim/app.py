@@ -1,0 +1,152 @@
+"""The Admin API application, independent of the HTTP transport: state, routing and dispatch."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import traceback
+import uuid
+from typing import Any
+
+from . import endpoints_crud, endpoints_custom, endpoints_info, endpoints_tags, endpoints_targets, rules
+from . import errors as E
+from .bodies import check_content_type
+from .context import Ctx, RawJSON, Reply, dumps
+from .dao import Dao, is_uuid
+from .health import HealthBook
+from .model import EntityDef, load_entities
+from .routing import Router
+from .schema import Schemas
+from .store import Store
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class App:
+    def __init__(self, kong_version: str = "3.9.1", database: str = "postgres") -> None:
+        self.kong_version = kong_version
+        self.database = database
+        self.node_id = str(uuid.uuid4())
+        self.started = time.time()
+        self.lock = threading.RLock()
+        self.entities: dict[str, EntityDef] = load_entities()
+        self.store = Store(self.entities)
+        self.schemas = Schemas()
+        self.dao = Dao(self.entities, self.store, self.schemas)
+        self.router = Router()
+        self.requests_total = 0
+        self.config_hash = "0" * 32
+        self.health = HealthBook()
+        self.listen: tuple[str, int, bool] | None = None  # (host, port, tls) once serving
+        self.root_body: dict[str, Any] | None = None       # GET / body, built on first use
+        self.enabled_body: dict[str, Any] | None = None    # GET /plugins/enabled body
+        endpoints_crud.register(self.router, self.entities)
+        endpoints_custom.register(self.router, self.entities)
+        endpoints_targets.register(self.router, self.entities)
+        endpoints_tags.register(self.router)
+        endpoints_info.register(self.router, self.entities)
+
+    @property
+    def dbless(self) -> bool:
+        return self.database == "off"
+
+    def reset(self) -> None:
+        with self.lock:
+            self.store.clear()
+            self.dao.expires.clear()
+            self.health.clear()
+            self.config_hash = "0" * 32
+
+    def replace_state(self, store: Store, dao: Dao, config_hash: str) -> None:
+        """Swap in a store built from a declarative config (DB-less POST /config)."""
+        self.store, self.dao, self.config_hash = store, dao, config_hash
+
+    # --------------------------------------------------------- entity operations
+
+    def select(self, ent: EntityDef, key: str) -> dict[str, Any] | None:
+        return rules.select(self, ent, key)
+
+    def output(self, ent: EntityDef, row: dict[str, Any]) -> dict[str, Any]:
+        return rules.output(self, ent, row)
+
+    def insert(self, ent: EntityDef, args: Any) -> dict[str, Any]:
+        return rules.insert(self, ent, args)
+
+    def upsert(self, ent: EntityDef, key: str, args: Any) -> dict[str, Any]:
+        return rules.upsert(self, ent, key, args)
+
+    def update(self, ent: EntityDef, existing: dict[str, Any], args: Any, by: str | None = None) -> dict[str, Any]:
+        return rules.update(self, ent, existing, args, by)
+
+    def update_by_key(self, ent: EntityDef, key: str, args: Any) -> dict[str, Any]:
+        existing = self.select(ent, key)
+        by = None if is_uuid(key) else ent.endpoint_key
+        if existing is None:
+            if by is None:
+                raise E.not_found_by_pk({"id": key})
+            raise E.not_found_by_field({by: key})
+        return self.update(ent, existing, args, by)
+
+    def delete(self, ent: EntityDef, row: dict[str, Any], by: str | None = None) -> None:
+        rules.delete(self, ent, row, by)
+
+    def delete_by_key(self, ent: EntityDef, key: str) -> None:
+        row = self.select(ent, key)
+        if row is None:
+            return
+        self.delete(ent, row, None if is_uuid(key) else ent.endpoint_key)
+
+    # ---------------------------------------------------------------- dispatch
+
+    def handle(self, method: str, path: str, raw_query: str, content_type: str | None,
+               body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """Answer one request: (status, headers, body bytes)."""
+        started = time.perf_counter()
+        try:
+            reply = self._dispatch(method, path, raw_query, content_type, body)
+        except E.KongError as err:
+            reply = _error_reply(err)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            reply = _error_reply(E.unexpected())
+        headers = dict(reply.headers)
+        payload = b""
+        if isinstance(reply.body, bytes):
+            payload = reply.body
+        elif reply.body is not None:
+            text = reply.body if isinstance(reply.body, RawJSON) else dumps(reply.body)
+            payload = text.encode("utf-8")
+            headers.setdefault("Content-Type", "application/json; charset=utf-8")
+        elif reply.status not in (204, 304) and "Content-Type" not in headers and method != "OPTIONS":
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        headers["X-Kong-Admin-Latency"] = str(int((time.perf_counter() - started) * 1000))
+        return reply.status, headers, payload
+
+    def _dispatch(self, method: str, path: str, raw_query: str, content_type: str | None, body: bytes) -> Reply:
+        found = self.router.match(path)
+        if found is None:
+            raise E.not_found()
+        route, params = found
+        if route.disabled:
+            raise E.not_found()
+        if method == "OPTIONS":
+            allow = route.allow_header()
+            return Reply(204, None, {"Allow": allow, "Access-Control-Allow-Methods": allow,
+                                     "Access-Control-Allow-Headers": "Content-Type"})
+        verb = "GET" if method == "HEAD" else method
+        handler = route.methods.get(verb)
+        if handler is None:
+            raise E.method_not_allowed()
+        if verb in WRITE_METHODS:
+            check_content_type(content_type, body, True, route.accepts_yaml)
+        ctx = Ctx(self, verb, path, raw_query, content_type, body if verb in WRITE_METHODS else b"", params)
+        with self.lock:
+            self.requests_total += 1
+            return handler(ctx)
+
+
+def _error_reply(err: E.KongError) -> Reply:
+    if err.raw is not None:
+        return Reply(err.status, err.raw, {"Content-Type": err.content_type or "text/html; charset=UTF-8"})
+    return Reply(err.status, err.body)
