@@ -1,0 +1,223 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Entity-specific rules the declarative specs point to: the few places where Kong is not uniform."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from typing import Any
+from urllib.parse import urlsplit
+
+from ansible_collections.aigateway.kong.plugins.module_utils.compare import ref_id
+from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError, KongValidationError
+from ansible_collections.aigateway.kong.plugins.module_utils.plugin_secrets import PLUGIN_SECRET_PATHS
+
+DEFAULT_TARGET_PORT = 8000
+SERVICE_URL_SCHEMES = ("grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp")
+
+
+# -- services --------------------------------------------------------------------------------
+
+
+def parse_service_url(url: str) -> dict[str, Any]:
+    """Expand a service ``url`` into protocol, host, port and path, the way Kong does."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise KongValidationError("url '%s' is not a valid URL: %s" % (url, exc)) from None
+    if not parts.scheme or parts.scheme not in SERVICE_URL_SCHEMES:
+        raise KongValidationError("url '%s' must start with one of %s://" % (url, ", ".join(SERVICE_URL_SCHEMES)))
+    if not parts.hostname:
+        raise KongValidationError("url '%s' has no host" % url)
+    host = parts.hostname
+    if ":" in host:  # IPv6 literal: Kong keeps the brackets
+        host = "[%s]" % host
+    if port is None:
+        port = 443 if parts.scheme == "https" else 80
+    return {"protocol": parts.scheme, "host": host, "port": port, "path": parts.path or None}
+
+
+def expand_service_url(engine: Any, desired: dict[str, Any]) -> None:
+    url = desired.pop("url", None)
+    if url is not None:
+        desired.update(parse_service_url(url))
+
+
+# -- routes ----------------------------------------------------------------------------------
+
+
+def normalize_route(engine: Any, desired: dict[str, Any]) -> None:
+    headers = desired.get("headers")
+    if isinstance(headers, dict):
+        desired["headers"] = {k: v if isinstance(v, list) else [v] for k, v in headers.items()}
+
+
+# -- upstreams ------------------------------------------------------------------------------
+
+
+def check_upstream_hashing(engine: Any, desired: dict[str, Any]) -> None:
+    """Kong silently rewrites inconsistent algorithm/hash_on pairs, which would never converge: refuse them."""
+    algorithm, hash_on = desired.get("algorithm"), desired.get("hash_on")
+    if algorithm == "consistent-hashing" and hash_on in (None, "none"):
+        raise KongValidationError(
+            "%s: algorithm=consistent-hashing needs hash_on (without it Kong stores round-robin)" % engine.label
+        )
+    if algorithm and algorithm != "consistent-hashing" and hash_on not in (None, "none"):
+        raise KongValidationError(
+            "%s: hash_on=%s needs algorithm=consistent-hashing (Kong would change one of them)"
+            % (engine.label, hash_on)
+        )
+
+
+# -- consumers -------------------------------------------------------------------------------
+
+
+def find_consumer(engine: Any, desired: dict[str, Any]) -> Any:
+    """By id or username; a consumer given only by ``custom_id`` is found through ``?custom_id=``."""
+    if engine.params.get("id") or desired.get("username"):
+        return engine.find_default(desired)
+    custom_id = desired.get("custom_id")
+    if not custom_id:
+        return None
+    page = engine.client.request("GET", "/consumers", {"custom_id": custom_id}) or {}
+    data = page.get("data") or []
+    return data[0] if data else None
+
+
+# -- targets ---------------------------------------------------------------------------------
+
+
+def normalize_target_address(target: str) -> str:
+    """``host`` -> ``host:8000``; IPv6 addresses fully expanded in brackets, as Kong stores them."""
+    text = target.strip()
+    host, port = text, None
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0:
+            raise KongValidationError("target '%s' is not a valid address" % target)
+        host, rest = text[1:end], text[end + 1 :]
+        if rest:
+            if not rest.startswith(":"):
+                raise KongValidationError("target '%s' is not a valid address" % target)
+            port = rest[1:]
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    if port is not None and (not port.isdigit() or not 0 <= int(port) <= 65535):
+        raise KongValidationError("target '%s' has an invalid port" % target)
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None and address.version == 6:
+        host = "[%s]" % address.exploded
+    return "%s:%s" % (host, port if port is not None else DEFAULT_TARGET_PORT)
+
+
+def normalize_target(engine: Any, desired: dict[str, Any]) -> None:
+    if desired.get("target"):
+        desired["target"] = normalize_target_address(desired["target"])
+
+
+def find_target(engine: Any, desired: dict[str, Any]) -> Any:
+    if engine.parent_id is None:
+        return None
+    wanted_id = engine.params.get("id")
+    for target in engine.client.paginate(engine.collection_path()):
+        if (wanted_id and target.get("id") == wanted_id) or (
+            not wanted_id and target.get("target") == desired.get("target")
+        ):
+            return target
+    return None
+
+
+# -- plugins ---------------------------------------------------------------------------------
+
+SCOPES = ("route", "service", "consumer")
+
+
+def plugin_secret_paths(params: dict[str, Any], entity: Any = None) -> tuple[str, ...]:
+    """Secret config paths of the plugin named in the task, or of the plugin found (task by instance_name/id)."""
+    names = {params.get("name"), entity.get("name") if isinstance(entity, dict) else None}
+    return tuple(path for name in sorted(n for n in names if n) for path in PLUGIN_SECRET_PATHS.get(name, ()))
+
+
+def find_plugin(engine: Any, desired: dict[str, Any]) -> Any:
+    """By id, by ``instance_name``, else by name and scope (unset scope = null, i.e. global)."""
+    if engine.params.get("id") or desired.get("instance_name"):
+        found = engine.find_default(desired)
+        if found or not desired.get("name"):
+            return found
+    scope = {name: desired.get(name) for name in SCOPES}
+    if any(value is not None and ref_id(value) is None for value in scope.values()):
+        return None  # a scope entity that does not exist yet cannot carry the plugin
+    path = "/plugins"
+    for name in SCOPES:
+        if scope[name] is not None:
+            path = "/%ss/%s/plugins" % (name, ref_id(scope[name]))
+            break
+    matches = [
+        plugin
+        for plugin in engine.client.paginate(path)
+        if plugin.get("name") == desired.get("name")
+        and all(ref_id(plugin.get(name)) == ref_id(scope[name]) for name in SCOPES)
+    ]
+    if len(matches) > 1:
+        raise KongError(
+            "more than one plugin '%s' found with this scope; pass id or instance_name" % desired.get("name")
+        )
+    if (
+        matches
+        and desired.get("instance_name")
+        and matches[0].get("instance_name") not in (None, desired["instance_name"])
+    ):
+        raise KongError(
+            "plugin '%s' already exists with this scope under instance_name '%s'"
+            % (desired.get("name"), matches[0].get("instance_name"))
+        )
+    return matches[0] if matches else None
+
+
+# -- certificates ----------------------------------------------------------------------------
+
+
+def find_certificate(engine: Any, desired: dict[str, Any]) -> Any:
+    """By id, else by the first of its ``snis`` that Kong knows (``GET /certificates/{sni}``)."""
+    if engine.params.get("id"):
+        return engine.find_default(desired)
+    for sni in desired.get("snis") or []:
+        found = engine.get("/certificates/%s" % engine.quote(sni))
+        if found:
+            return found
+    return None
+
+
+def compare_pem(engine: Any, name: str, desired: Any, existing: Any) -> Any:
+    if name in ("cert", "key", "cert_alt", "key_alt") and isinstance(desired, str) and isinstance(existing, str):
+        return desired.strip() != existing.strip()
+    return None
+
+
+# -- credentials -----------------------------------------------------------------------------
+
+
+def basic_auth_hash(password: str, consumer_id: str) -> str:
+    """What Kong stores for a basic-auth password: hex sha1 of the password followed by the consumer id."""
+    return hashlib.sha1((password + consumer_id).encode("utf-8")).hexdigest()  # nosec - Kong's own scheme
+
+
+def compare_credential(engine: Any, name: str, desired: Any, existing: Any) -> Any:
+    """basic-auth passwords through Kong's hash (unless update_password=on_create); PEM keys ignoring edges."""
+    if name == "rsa_public_key" and isinstance(desired, str) and isinstance(existing, str):
+        return desired.strip() != existing.strip()
+    if name != "password":
+        return None
+    if engine.params.get("update_password") == "on_create" or not engine.parent_id:
+        return False
+    return basic_auth_hash(desired, engine.parent_id) != existing
+
+
+def predict_password(engine: Any, entity: dict[str, Any]) -> None:
+    if isinstance(entity.get("password"), str) and engine.parent_id and engine.spec.collection == "basic-auths":
+        entity["password"] = basic_auth_hash(entity["password"], engine.parent_id)

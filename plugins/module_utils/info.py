@@ -1,0 +1,119 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read-only queries for ``kong_info``: the node, and entity lists with filters and pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient, quote_key
+from ansible_collections.aigateway.kong.plugins.module_utils.compare import mask_paths
+from ansible_collections.aigateway.kong.plugins.module_utils.engine import is_uuid
+from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.hooks import normalize_target_address
+from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES
+
+CREDENTIAL_NESTED = {
+    "key-auths": "key-auth",
+    "basic-auths": "basic-auth",
+    "acls": "acls",
+    "jwts": "jwt",
+    "hmac-auths": "hmac-auth",
+}
+INFO_ENTITIES = (
+    "services",
+    "routes",
+    "consumers",
+    "plugins",
+    "upstreams",
+    "targets",
+    "certificates",
+    "snis",
+    "ca_certificates",
+    "key-auths",
+    "basic-auths",
+    "acls",
+    "jwts",
+    "hmac-auths",
+)
+# which parent options may scope which entity lists: /{parent}s/{id}/{nested}
+PARENTS = {
+    "routes": {"service": "routes"},
+    "plugins": {"route": "plugins", "service": "plugins", "consumer": "plugins"},
+    "targets": {"upstream": "targets"},
+    "snis": {},
+}
+PARENTS.update({name: {"consumer": nested} for name, nested in CREDENTIAL_NESTED.items()})
+
+
+def node_info(client: KongClient) -> dict[str, Any]:
+    root = client.root()
+    configuration = root.get("configuration") or {}
+    enabled = (client.request("GET", "/plugins/enabled") or {}).get("enabled_plugins") or []
+    plugins = root.get("plugins") or {}
+    return {
+        "version": root.get("version"),
+        "edition": root.get("edition"),
+        "hostname": root.get("hostname"),
+        "node_id": root.get("node_id"),
+        "database": configuration.get("database"),
+        "enabled_plugins": sorted(enabled),
+        "plugins_in_use": sorted(plugins.get("enabled_in_cluster") or []),
+    }
+
+
+def mask_entity(entity_name: str, entity: dict[str, Any]) -> dict[str, Any]:
+    spec = ENTITIES.get(entity_name)
+    return mask_paths(entity, spec.masked_paths(None, entity) if spec else ())
+
+
+def _has_tags(entity: dict[str, Any], tags: list[str], match: str) -> bool:
+    held = set(entity.get("tags") or [])
+    return all(t in held for t in tags) if match == "all" else any(t in held for t in tags)
+
+
+def list_entities(client: KongClient, params: dict[str, Any]) -> list[dict[str, Any]]:
+    entity = params["entity"]
+    scopes = [(option, params[option]) for option in ("route", "service", "consumer", "upstream") if params.get(option)]
+    allowed = PARENTS.get(entity, {})
+    for option, _value in scopes:
+        if option not in allowed:
+            raise KongError("entity=%s cannot be filtered by %s" % (entity, option))
+    if entity == "targets" and not scopes:
+        raise KongError("entity=targets requires the upstream option")
+    if scopes:
+        option, value = scopes[0]
+        path = "/%ss/%s/%s" % (option, quote_key(value), allowed[option])
+    else:
+        path = "/" + entity
+    tags = params.get("tags") or []
+    if params.get("name"):
+        key = params["name"]
+        if entity == "targets" and not is_uuid(key):  # Kong stores host:port; a lookup does not add the port
+            key = normalize_target_address(key)
+        found = client.get_or_none("%s/%s" % (path, quote_key(key)))
+        items = [found] if found else []
+    else:
+        query = {}
+        if tags and not scopes:
+            query["tags"] = ("," if params.get("tags_match") == "all" else "/").join(tags)
+        try:
+            items = list(client.paginate(path, query))
+        except KongError as exc:
+            if getattr(exc, "status", None) == 404 and scopes:
+                raise KongError("%s '%s' was not found" % (scopes[0][0], scopes[0][1])) from None
+            raise
+    for option, value in scopes[1:]:  # further scopes are filtered here
+        items = [i for i in items if _matches_ref(client, i.get(option), option, value)]
+    if tags:
+        items = [i for i in items if _has_tags(i, tags, params.get("tags_match") or "all")]
+    return [mask_entity(entity, i) for i in items]
+
+
+def _matches_ref(client: KongClient, held: Any, option: str, value: str) -> bool:
+    if not isinstance(held, dict):
+        return False
+    if held.get("id") == value:
+        return True
+    found = client.get_or_none("/%ss/%s" % (option, quote_key(value)))
+    return bool(found) and found.get("id") == held.get("id")

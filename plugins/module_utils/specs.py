@@ -1,0 +1,297 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One declarative ``EntitySpec`` per Kong entity: where it lives, how it is identified, how fields compare.
+
+Option names are Kong's field names. Every module builds its argument spec from these declarations
+(plus the connection options), and the engine in ``engine.py`` does the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ansible_collections.aigateway.kong.plugins.module_utils import hooks
+from ansible_collections.aigateway.kong.plugins.module_utils.compare import LIST, MAP, RECORD, REF, SCALAR, SET
+
+PROTOCOLS = ("grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp")
+TIMEOUT_RANGE = (1, 2147483646)
+PORT_RANGE = (0, 65535)
+HASH_ON = ("none", "consumer", "ip", "header", "cookie", "path", "query_arg", "uri_capture")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One entity field exposed as a module option."""
+
+    kind: str = SCALAR
+    type: str = "str"
+    elements: str | None = None
+    choices: tuple[Any, ...] | None = None
+    between: tuple[int, int] | None = None
+    ref: str | None = None  # collection a REF field points to, e.g. "services"
+    secret: bool = False  # no_log option, masked in results and diffs
+    create_only: bool = False  # sent when creating, never compared (Kong does not return it as sent)
+    required: bool = False
+
+    def option(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {"type": self.type}
+        if self.required:
+            spec["required"] = True
+        if self.elements:
+            spec["elements"] = self.elements
+        if self.choices:
+            spec["choices"] = list(self.choices)
+        if self.secret:
+            spec["no_log"] = True
+        return spec
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A parent entity addressed through the path: /{collection}/{id}/{nested}."""
+
+    option: str
+    collection: str
+    nested: str
+    label: str
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    name: str  # used in messages: "service 'x' created"
+    collection: str  # top-level collection: "services"
+    return_key: str
+    fields: dict[str, Field]
+    identity: tuple[str, ...] = ()  # options that address the entity as /collection/{value}, tried in order
+    parent: Parent | None = None
+    secret_paths: tuple[str, ...] = ()  # paths in Kong's answer to mask (besides secret fields)
+    normalize: Callable[..., None] | None = None  # hook(engine, desired): entity-specific rewriting
+    find: Callable[..., Any] | None = None  # hook(engine, desired) -> existing entity or None
+    compare: Callable[..., Any] | None = None  # hook(engine, name, desired, existing) -> bool (differs) or None
+    predict: Callable[..., None] | None = None  # hook(engine, entity): fix a predicted entity (computed fields)
+    dynamic_secret_paths: Callable[..., tuple[str, ...]] | None = None  # hook(params, entity) -> secret paths
+    extra_options: dict[str, Any] = field(default_factory=dict)  # module-only options (not Kong fields)
+
+    def argument_spec(self) -> dict[str, Any]:
+        spec = {name: f.option() for name, f in self.fields.items()}
+        spec["id"] = {"type": "str"}
+        spec.update(self.extra_options)
+        return spec
+
+    def masked_paths(self, params: dict[str, Any] | None = None, entity: Any = None) -> tuple[str, ...]:
+        paths = tuple(name for name, f in self.fields.items() if f.secret) + self.secret_paths
+        if self.dynamic_secret_paths:
+            paths += self.dynamic_secret_paths(params or {}, entity)
+        return paths
+
+    def label(self, params: dict[str, Any]) -> str:
+        for key in (*self.identity, "id", "name"):
+            if params.get(key) and not (self.fields.get(key) and self.fields[key].secret):
+                value = params[key]
+                return "%s '%s'" % (self.name, value if isinstance(value, str) else ", ".join(value))
+        return self.name
+
+
+TAGS = Field(SET, "list", "str")
+
+SERVICE = EntitySpec(
+    name="service",
+    collection="services",
+    return_key="service",
+    identity=("name",),
+    normalize=hooks.expand_service_url,
+    fields=dict(
+        name=Field(),
+        url=Field(create_only=True),
+        protocol=Field(choices=PROTOCOLS),
+        host=Field(),
+        port=Field(type="int", between=PORT_RANGE),
+        path=Field(),
+        retries=Field(type="int", between=(0, 32767)),
+        connect_timeout=Field(type="int", between=TIMEOUT_RANGE),
+        write_timeout=Field(type="int", between=TIMEOUT_RANGE),
+        read_timeout=Field(type="int", between=TIMEOUT_RANGE),
+        tags=TAGS,
+        client_certificate=Field(REF, ref="certificates"),
+        tls_verify=Field(type="bool"),
+        tls_verify_depth=Field(type="int", between=(0, 64)),
+        ca_certificates=Field(LIST, "list", "str"),
+        enabled=Field(type="bool"),
+    ),
+)
+
+ROUTE = EntitySpec(
+    name="route",
+    collection="routes",
+    return_key="route",
+    identity=("name",),
+    normalize=hooks.normalize_route,
+    fields=dict(
+        name=Field(),
+        service=Field(REF, ref="services"),
+        protocols=Field(SET, "list", "str", choices=PROTOCOLS),
+        methods=Field(SET, "list", "str"),
+        hosts=Field(LIST, "list", "str"),
+        paths=Field(LIST, "list", "str"),
+        headers=Field(MAP, "dict"),
+        snis=Field(SET, "list", "str"),
+        sources=Field(SET, "list", "dict"),
+        destinations=Field(SET, "list", "dict"),
+        strip_path=Field(type="bool"),
+        preserve_host=Field(type="bool"),
+        regex_priority=Field(type="int"),
+        path_handling=Field(choices=("v0", "v1")),
+        https_redirect_status_code=Field(type="int", choices=(426, 301, 302, 307, 308)),
+        request_buffering=Field(type="bool"),
+        response_buffering=Field(type="bool"),
+        tags=TAGS,
+    ),
+)
+
+CONSUMER = EntitySpec(
+    name="consumer",
+    collection="consumers",
+    return_key="consumer",
+    identity=("username",),
+    find=hooks.find_consumer,
+    fields=dict(username=Field(), custom_id=Field(), tags=TAGS),
+)
+
+UPSTREAM = EntitySpec(
+    name="upstream",
+    collection="upstreams",
+    return_key="upstream",
+    identity=("name",),
+    normalize=hooks.check_upstream_hashing,
+    fields=dict(
+        name=Field(),
+        algorithm=Field(choices=("consistent-hashing", "least-connections", "round-robin", "latency")),
+        hash_on=Field(choices=HASH_ON),
+        hash_fallback=Field(choices=HASH_ON),
+        hash_on_header=Field(),
+        hash_fallback_header=Field(),
+        hash_on_cookie=Field(),
+        hash_on_cookie_path=Field(),
+        hash_on_query_arg=Field(),
+        hash_fallback_query_arg=Field(),
+        hash_on_uri_capture=Field(),
+        hash_fallback_uri_capture=Field(),
+        slots=Field(type="int", between=(10, 65536)),
+        healthchecks=Field(RECORD, "dict"),
+        host_header=Field(),
+        client_certificate=Field(REF, ref="certificates"),
+        use_srv_name=Field(type="bool"),
+        tags=TAGS,
+    ),
+)
+
+TARGET = EntitySpec(
+    name="target",
+    collection="targets",
+    return_key="target",
+    identity=("target",),
+    parent=Parent("upstream", "upstreams", "targets", "upstream"),
+    normalize=hooks.normalize_target,
+    find=hooks.find_target,
+    fields=dict(target=Field(required=True), weight=Field(type="int", between=(0, 65535)), tags=TAGS),
+)
+
+PLUGIN = EntitySpec(
+    name="plugin",
+    collection="plugins",
+    return_key="plugin",
+    identity=("instance_name",),
+    find=hooks.find_plugin,
+    dynamic_secret_paths=hooks.plugin_secret_paths,
+    fields=dict(
+        name=Field(),
+        instance_name=Field(),
+        service=Field(REF, ref="services"),
+        route=Field(REF, ref="routes"),
+        consumer=Field(REF, ref="consumers"),
+        config=Field(RECORD, "dict"),
+        protocols=Field(SET, "list", "str", choices=PROTOCOLS),
+        enabled=Field(type="bool"),
+        tags=TAGS,
+    ),
+)
+
+CERTIFICATE = EntitySpec(
+    name="certificate",
+    collection="certificates",
+    return_key="certificate",
+    identity=("snis",),
+    find=hooks.find_certificate,
+    compare=hooks.compare_pem,
+    fields=dict(
+        cert=Field(),
+        key=Field(secret=True),
+        cert_alt=Field(),
+        key_alt=Field(secret=True),
+        snis=Field(SET, "list", "str"),
+        tags=TAGS,
+    ),
+)
+
+
+def _credential(name: str, nested: str, collection: str, identity: str, **fields: Field) -> EntitySpec:
+    fields["tags"] = TAGS
+    return EntitySpec(
+        name=name,
+        collection=collection,
+        return_key="credential",
+        identity=(identity,),
+        parent=Parent("consumer", "consumers", nested, "consumer"),
+        fields=fields,
+        compare=hooks.compare_credential,
+        predict=hooks.predict_password,
+    )
+
+
+ALGORITHMS = (
+    "HS256",
+    "HS384",
+    "HS512",
+    "RS256",
+    "RS384",
+    "RS512",
+    "ES256",
+    "ES384",
+    "ES512",
+    "PS256",
+    "PS384",
+    "PS512",
+    "EdDSA",
+)
+
+CREDENTIALS = {
+    "key-auth": _credential(
+        "key-auth credential",
+        "key-auth",
+        "key-auths",
+        "key",
+        key=Field(secret=True),
+        ttl=Field(type="int", between=(0, 100000000), create_only=True),
+    ),
+    "basic-auth": _credential(
+        "basic-auth credential", "basic-auth", "basic-auths", "username", username=Field(), password=Field(secret=True)
+    ),
+    "acl": _credential("acl", "acls", "acls", "group", group=Field()),
+    "jwt": _credential(
+        "jwt credential",
+        "jwt",
+        "jwts",
+        "key",
+        key=Field(secret=True),
+        secret=Field(secret=True),
+        algorithm=Field(choices=ALGORITHMS),
+        rsa_public_key=Field(),
+    ),
+    "hmac-auth": _credential(
+        "hmac-auth credential", "hmac-auth", "hmac-auths", "username", username=Field(), secret=Field(secret=True)
+    ),
+}
+
+ENTITIES = {spec.collection: spec for spec in (SERVICE, ROUTE, CONSUMER, UPSTREAM, TARGET, PLUGIN, CERTIFICATE)}
+ENTITIES.update({spec.collection: spec for spec in CREDENTIALS.values()})

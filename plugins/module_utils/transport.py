@@ -1,0 +1,70 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The HTTP transport seam: one ``send`` call, backed by ``requests``; tests substitute a fake."""
+
+from __future__ import annotations
+
+import traceback
+import warnings
+from typing import Any
+
+try:
+    import requests
+    from urllib3.exceptions import InsecureRequestWarning
+except ImportError:  # pragma: no cover - reported through missing_required_lib
+    requests = None
+    InsecureRequestWarning = Warning
+    REQUESTS_IMPORT_ERROR: str | None = traceback.format_exc()
+else:
+    REQUESTS_IMPORT_ERROR = None
+
+HAS_REQUESTS = requests is not None
+
+
+class Response:
+    """What a transport returns: status, headers (lower-case keys) and the raw body."""
+
+    def __init__(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.status = status
+        self.body = body
+        self.headers = {k.lower(): v for k, v in (headers or {}).items()}
+
+
+class TransportError(Exception):
+    """A request got no HTTP answer. ``kind`` is one of timeout, refused, tls, connection."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+
+
+class RequestsTransport:
+    """Sends requests with one ``requests.Session`` (keep-alive across the calls of one task)."""
+
+    def __init__(self, verify: bool | str = True, cert: Any = None) -> None:
+        self.session = requests.Session()
+        self.session.verify = verify
+        self.session.cert = cert
+        # Proxy and CA-bundle environment variables are not used: the options alone decide (documented).
+        self.session.trust_env = False
+
+    def send(self, method: str, url: str, headers: dict[str, str], data: bytes | None, timeout: float) -> Response:
+        try:
+            with warnings.catch_warnings():
+                # validate_certs=false is the user's explicit choice; do not print urllib3's warning on stderr
+                warnings.simplefilter("ignore", InsecureRequestWarning)
+                answer = self.session.request(
+                    method, url, headers=headers, data=data, timeout=timeout, allow_redirects=False
+                )
+        except requests.exceptions.SSLError as exc:
+            raise TransportError("tls", str(exc)) from exc
+        except requests.exceptions.Timeout as exc:
+            raise TransportError("timeout", str(exc)) from exc
+        except requests.exceptions.ConnectionError as exc:
+            text = str(exc)
+            kind = "refused" if "refused" in text.lower() else "connection"
+            raise TransportError(kind, text) from exc
+        except (OSError, requests.exceptions.RequestException) as exc:
+            raise TransportError("connection", str(exc)) from exc
+        return Response(answer.status_code, answer.content, dict(answer.headers))

@@ -1,0 +1,84 @@
+#!/usr/bin/python
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: kong_certificate
+short_description: Manage Kong Gateway TLS certificates and their SNIs
+version_added: 0.1.0
+author:
+  - aigateway.kong contributors (!UNKNOWN)
+description:
+  - Create, update or delete a certificate/key pair and the SNIs (server names) Kong serves it for.
+  - The certificate is identified by O(id), else by the first of its O(snis) that Kong knows.
+  - The private keys are never shown in results or diffs.
+extends_documentation_fragment:
+  - aigateway.kong.connection
+  - aigateway.kong.entity
+  - aigateway.kong.attributes
+  - aigateway.kong.attributes.action_group
+options:
+  cert:
+    description: PEM-encoded certificate (chain). Required to create a certificate.
+    type: str
+  key:
+    description: PEM-encoded private key of O(cert). Required to create a certificate.
+    type: str
+  cert_alt:
+    description: Alternate PEM certificate (for example ECDSA next to RSA).
+    type: str
+  key_alt:
+    description: PEM private key of O(cert_alt).
+    type: str
+  snis:
+    description:
+      - Server names this certificate is served for, compared as a set; one of O(snis) and O(id) is required.
+    type: list
+    elements: str
+seealso:
+  - module: aigateway.kong.kong_service
+"""
+
+EXAMPLES = r"""
+- name: Serve the gateway's certificate for its public name
+  aigateway.kong.kong_certificate:
+    admin_url: http://127.0.0.1:8001
+    cert: "{{ lookup('ansible.builtin.file', 'gateway.crt') }}"
+    key: "{{ lookup('ansible.builtin.file', 'gateway.key') }}"
+    snis: [ai.example.com]
+"""
+
+RETURN = r"""
+certificate:
+  description: The certificate as Kong holds it (keys masked), predicted in check mode, or V({}) once deleted.
+  returned: always
+  type: dict
+  sample:
+    id: 8a9b0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d
+    cert: "-----BEGIN CERTIFICATE-----..."
+    key: VALUE_SPECIFIED_IN_NO_LOG_PARAMETER
+    snis: [ai.example.com]
+msg:
+  description: What happened, in one line.
+  returned: always
+  type: str
+  sample: certificate created
+"""
+
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.specs import CERTIFICATE
+
+
+def main() -> None:
+    entity_module(
+        CERTIFICATE,
+        required_one_of=[("snis", "id")],
+        required_if=[("state", "present", ("cert", "key"))],
+        required_together=[("cert_alt", "key_alt")],
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+#!/usr/bin/python
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: kong_info
+short_description: Read information about a Kong Gateway node and its entities
+version_added: 0.1.0
+author:
+  - aigateway.kong contributors (!UNKNOWN)
+description:
+  - Returns the node's version, edition, database mode and enabled plugins.
+  - With O(entity), also returns the entities of that kind, every page followed, optionally filtered by
+    O(name), O(tags) and a parent entity. Secrets are masked.
+extends_documentation_fragment:
+  - aigateway.kong.connection
+  - aigateway.kong.attributes.action_group
+  - aigateway.kong.attributes.info_module
+options:
+  entity:
+    description: Kind of entity to list.
+    type: str
+    choices: [services, routes, consumers, plugins, upstreams, targets, certificates, snis, ca_certificates,
+              key-auths, basic-auths, acls, jwts, hmac-auths]
+  name:
+    description: Return only the entity with this name, id or other endpoint key (username, key, SNI, ...).
+    type: str
+  tags:
+    description: Return only entities carrying these tags (see O(tags_match)).
+    type: list
+    elements: str
+  tags_match:
+    description: Whether entities must carry V(all) the O(tags) or V(any) of them.
+    type: str
+    choices: [all, any]
+    default: all
+  service:
+    description: Only the routes or plugins of this service (name or id).
+    type: str
+  route:
+    description: Only the plugins of this route (name or id).
+    type: str
+  consumer:
+    description: Only the plugins or credentials of this consumer (username or id).
+    type: str
+  upstream:
+    description: The upstream (name or id) whose targets to list; required with O(entity=targets).
+    type: str
+seealso:
+  - module: aigateway.kong.kong_service
+  - module: aigateway.kong.kong_plugin
+"""
+
+EXAMPLES = r"""
+- name: Read the node
+  aigateway.kong.kong_info:
+    admin_url: http://127.0.0.1:8001
+  register: kong
+
+- name: Fail early on a DB-less node
+  ansible.builtin.assert:
+    that: kong.node.database != 'off'
+
+- name: Every plugin of the chat route
+  aigateway.kong.kong_info:
+    admin_url: http://127.0.0.1:8001
+    entity: plugins
+    route: llm-chat
+  register: chat_plugins
+
+- name: Everything the AI gateway role manages
+  aigateway.kong.kong_info:
+    admin_url: http://127.0.0.1:8001
+    entity: services
+    tags: [ai-gateway]
+"""
+
+RETURN = r"""
+node:
+  description: Facts about the Kong node.
+  returned: always
+  type: dict
+  contains:
+    version:
+      description: Kong version.
+      type: str
+      sample: 3.9.1
+    edition:
+      description: V(community) or V(enterprise).
+      type: str
+      sample: community
+    hostname:
+      description: Host name of the node.
+      type: str
+    node_id:
+      description: Id of the node.
+      type: str
+    database:
+      description: Database mode; V(off) means DB-less (read-only Admin API).
+      type: str
+      sample: postgres
+    enabled_plugins:
+      description: Plugins loaded on the node, sorted.
+      type: list
+      elements: str
+    plugins_in_use:
+      description: Plugins with at least one instance configured.
+      type: list
+      elements: str
+entities:
+  description: The entities found (secrets masked), when O(entity) is given.
+  returned: when O(entity) is set
+  type: list
+  elements: dict
+  sample:
+    - id: 9a3e0c51-1a62-4ad2-8e6b-2f8a1b2f3a11
+      name: llm-openai
+      host: api.openai.com
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.aigateway.kong.plugins.module_utils.argspec import connection_argument_spec
+from ansible_collections.aigateway.kong.plugins.module_utils.engine import validate_connection
+from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.info import INFO_ENTITIES, list_entities, node_info
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import new_client
+
+
+def main() -> None:
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        entity=dict(type="str", choices=list(INFO_ENTITIES)),
+        name=dict(type="str"),
+        tags=dict(type="list", elements="str"),
+        tags_match=dict(type="str", default="all", choices=["all", "any"]),
+        service=dict(type="str"),
+        route=dict(type="str"),
+        consumer=dict(type="str"),
+        upstream=dict(type="str"),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    client = new_client(module)
+    try:
+        validate_connection(module.params)
+        result = {"changed": False, "node": node_info(client)}
+        if module.params["entity"]:
+            result["entities"] = list_entities(client, module.params)
+    except KongError as exc:
+        module.fail_json(msg=exc.describe("read Kong information"))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The client: retries (idempotent verbs, transient failures only), error lines, TLS hints, pagination."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongAPIError, KongConnectionError
+from ansible_collections.aigateway.kong.plugins.module_utils.transport import Response, TransportError
+
+
+class Scripted:
+    """Answers from a list; each entry a Response or a TransportError to raise."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.sent = []
+
+    def send(self, method, url, headers, data, timeout):
+        self.sent.append((method, url, headers, data))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def ok(body=None, status=200, **headers):
+    return Response(status, json.dumps(body).encode() if body is not None else b"", headers)
+
+
+def make(transport, **kwargs):
+    sleeps = []
+    client = KongClient("http://127.0.0.1:8001", transport=transport, sleep=sleeps.append, **kwargs)
+    return client, sleeps
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_idempotent_verbs_retry_transient_statuses(method, status):
+    transport = Scripted(ok(status=status), ok({"id": "x"}))
+    client, sleeps = make(transport)
+    assert client.request(method, "/services/x") == {"id": "x"}
+    assert len(transport.sent) == 2 and sleeps == [0.5]
+
+
+def test_post_is_never_retried():
+    transport = Scripted(ok({"message": "busy"}, status=503))
+    client, _sleeps = make(transport)
+    with pytest.raises(KongAPIError):
+        client.request("POST", "/services", body={"name": "x"})
+    assert len(transport.sent) == 1
+
+
+def test_post_connection_error_is_not_retried():
+    transport = Scripted(TransportError("timeout", "read timed out"))
+    client, _sleeps = make(transport)
+    with pytest.raises(KongConnectionError, match=r"timed out after 10s \(option timeout\)"):
+        client.request("POST", "/services", body={})
+    assert len(transport.sent) == 1
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 500])
+def test_non_transient_statuses_are_not_retried(status):
+    transport = Scripted(ok({"message": "no"}, status=status))
+    client, _sleeps = make(transport)
+    with pytest.raises(KongAPIError):
+        client.request("GET", "/services/x")
+    assert len(transport.sent) == 1
+
+
+def test_backoff_is_exponential_and_bounded_by_retries():
+    transport = Scripted(*[TransportError("refused", "Connection refused")] * 4)
+    client, sleeps = make(transport, retries=3)
+    with pytest.raises(KongConnectionError, match=r"connection refused.*http://127\.0\.0\.1:8001"):
+        client.request("GET", "/services")
+    assert sleeps == [0.5, 1.0, 2.0] and len(transport.sent) == 4
+
+
+def test_retry_after_is_honoured():
+    transport = Scripted(ok(status=429, **{"Retry-After": "3"}), ok({}))
+    client, sleeps = make(transport)
+    client.request("GET", "/services")
+    assert sleeps == [3.0]
+
+
+def test_tls_errors_name_the_check_and_are_not_retried():
+    detail = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"
+    transport = Scripted(TransportError("tls", detail))
+    client, _sleeps = make(transport)
+    with pytest.raises(KongConnectionError, match=r"certificate chain check.*ca_path.*validate_certs"):
+        client.request("GET", "/")
+    assert len(transport.sent) == 1
+    transport = Scripted(TransportError("tls", "hostname mismatch, certificate is not valid for 'x'"))
+    client, _sleeps = make(transport)
+    with pytest.raises(KongConnectionError, match="host name check"):
+        client.request("GET", "/")
+    required = "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required"
+    transport = Scripted(TransportError("tls", required))
+    client, _sleeps = make(transport)
+    with pytest.raises(KongConnectionError, match="client_cert and client_key"):
+        client.request("GET", "/")
+
+
+def test_error_line_format():
+    body = {"code": 2, "name": "schema violation",
+            "message": "2 schema violations (host: required field missing; port: expected an integer)",
+            "fields": {"host": "required field missing", "port": "expected an integer"}}
+    client, _sleeps = make(Scripted(ok(body, status=400)))
+    with pytest.raises(KongAPIError) as caught:
+        client.request("POST", "/services", body={"name": "x"})
+    assert caught.value.describe("create service 'x'") == (
+        "Failed to create service 'x': POST /services -> 400 schema violation: 2 schema violations "
+        "(host: required field missing; port: expected an integer) [fields: host, port]")
+
+
+def test_error_field_paths_nested_and_arrays():
+    body = {"name": "schema violation", "message": "m",
+            "fields": {"config": {"auth": {"header_value": "required"}}, "protocols": [None, "bad"],
+                       "@entity": ["x"]}}
+    client, _sleeps = make(Scripted(ok(body, status=400)))
+    with pytest.raises(KongAPIError) as caught:
+        client.request("PATCH", "/plugins/p", body={})
+    assert caught.value.field_paths == ["@entity", "config.auth.header_value", "protocols.2"]
+
+
+def test_error_without_kong_name():
+    client, _sleeps = make(Scripted(ok({"message": "Not found"}, status=404)))
+    with pytest.raises(KongAPIError, match=r"^PATCH /services/x -> 404 Not found$"):
+        client.request("PATCH", "/services/x", body={})
+
+
+def test_get_or_none():
+    client, _sleeps = make(Scripted(ok({"message": "Not found"}, status=404)))
+    assert client.get_or_none("/services/x") is None
+
+
+def test_pagination_follows_next():
+    transport = Scripted(ok({"data": [1, 2], "next": "/services?offset=abc&size=2", "offset": "abc"}),
+                         ok({"data": [3], "next": None}))
+    client, _sleeps = make(transport)
+    assert list(client.paginate("/services", size=2)) == [1, 2, 3]
+    assert transport.sent[0][1] == "http://127.0.0.1:8001/services?size=2"
+    assert transport.sent[1][1] == "http://127.0.0.1:8001/services?offset=abc&size=2"
+
+
+def test_headers_token_and_workspace():
+    transport = Scripted(ok({}), ok({}))
+    client, _sleeps = make(transport, admin_token="t0k", workspace="team a", headers={"X-Extra": "1"})
+    client.request("GET", "/services")
+    client.request("GET", "/")
+    __method, url, headers, _data = transport.sent[0]
+    assert url == "http://127.0.0.1:8001/team%20a/services"
+    assert headers["Kong-Admin-Token"] == "t0k" and headers["X-Extra"] == "1"
+    assert transport.sent[1][1] == "http://127.0.0.1:8001/"
+
+
+def test_json_body_sent():
+    transport = Scripted(ok({"id": "1"}, status=201))
+    client, _sleeps = make(transport)
+    client.request("POST", "/consumers", body={"username": "bob"})
+    headers, data = transport.sent[0][2:]
+    assert headers["Content-Type"] == "application/json" and json.loads(data) == {"username": "bob"}
+
+
+def test_auth_failure_names_url_and_option():
+    client, _sleeps = make(Scripted(ok({"message": "Invalid credentials"}, status=401)))
+    expected = r"401 Invalid credentials \(the Admin API at http://127\.0\.0\.1:8001 .*admin_token\)"
+    with pytest.raises(KongAPIError, match=expected):
+        client.request("GET", "/consumers/x")

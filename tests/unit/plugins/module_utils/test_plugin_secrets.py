@@ -1,0 +1,23 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""plugin_secrets.py is what hacking/generate_plugin_secrets.py makes from the schemas in the repository."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+SCHEMAS = os.path.join(ROOT, "tests", "kongsim", "data", "schemas")
+
+
+@pytest.mark.skipif(not os.path.isdir(SCHEMAS), reason="plugin schemas not present")
+def test_generated_file_is_current():
+    script = os.path.join(ROOT, "hacking", "generate_plugin_secrets.py")
+    spec = importlib.util.spec_from_file_location("generate_plugin_secrets", script)
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    with open(os.path.join(ROOT, "plugins", "module_utils", "plugin_secrets.py"), encoding="utf-8") as handle:
+        assert handle.read() == generator.render(SCHEMAS), "run: python hacking/generate_plugin_secrets.py"
