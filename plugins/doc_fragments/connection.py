@@ -41,7 +41,9 @@ options:
     type: path
   client_key:
     description:
-      - PEM file of the private key of O(client_cert).
+      - PEM file of the private key of O(client_cert), without a passphrase.
+      - The files of O(ca_path), O(client_cert) and O(client_key) are read before any request; a missing or
+        unusable file fails the task naming its option.
     type: path
   timeout:
     description:

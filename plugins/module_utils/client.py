@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
+import ssl
 import time
 from typing import Any, Callable, Iterator
 from urllib.parse import quote, urlencode, urlsplit
@@ -30,34 +33,87 @@ def quote_key(value: Any) -> str:
     return quote(str(value), safe="")
 
 
-def tls_hint(detail: str) -> str:
-    """Name the TLS check that failed and the option that fixes it."""
+def tls_hint(detail: str, client_cert: bool = False) -> str:
+    """Name the TLS check that failed and the option that fixes it.
+
+    ``client_cert`` tells whether the task sent a client certificate: a server that requires one and gets
+    none ends the TLS 1.3 handshake with an alert or by closing the connection (an EOF for the client).
+    """
     text = detail.lower()
-    if "hostname mismatch" in text or "doesn't match" in text or "not valid for" in text:
+    if "hostname mismatch" in text or "address mismatch" in text or "doesn't match" in text or "not valid for" in text:
         return (
-            "the server certificate does not match the host name in admin_url "
-            "(host name check); use a name the certificate lists, or set validate_certs=false"
+            "the server certificate does not match the host name in admin_url (host name check); "
+            "use in admin_url a name the certificate lists, or set validate_certs=false"
         )
     if "certificate verify failed" in text:
         return (
-            "the server certificate could not be verified (certificate chain check); "
+            "the server certificate is not trusted (certificate chain check); "
             "set ca_path to the CA bundle that signed it, or validate_certs=false"
         )
-    if (
-        "certificate required" in text
-        or "handshake failure" in text
-        or "bad certificate" in text
-        or "unknown ca" in text
-    ):
+    if "key values mismatch" in text:
+        return "client_key is not the key of client_cert (client certificate check); set the matching pair"
+    if "no certificate or crl found" in text:
+        return "ca_path holds no PEM certificate (certificate chain check); set ca_path to a PEM CA bundle"
+    if "pem lib" in text or "no such file" in text or "could not find the tls" in text:
+        return "could not load the client certificate or key; check the files client_cert and client_key"
+    alerts = ("certificate required", "handshake failure", "bad certificate", "unknown ca", "certificate unknown")
+    alert = any(word in text for word in alerts)
+    closed = "eof occurred" in text or "unexpected eof" in text
+    if (alert or closed) and client_cert:
         return (
-            "the server refused the TLS handshake (client certificate check); "
-            "set client_cert and client_key to a certificate the server trusts"
+            "the server refused the client certificate (client certificate check); set client_cert and "
+            "client_key to a certificate signed by a CA the server trusts"
         )
-    if "pem" in text or "no such file" in text or "key values mismatch" in text:
-        return "could not load the client certificate or key; check client_cert and client_key"
+    if alert:
+        return (
+            "the server requires a client certificate and none was sent (client certificate check); "
+            "set client_cert and client_key"
+        )
+    if closed:
+        return (
+            "the server closed the TLS handshake, most likely because it requires a client certificate and none "
+            "was sent (client certificate check); set client_cert and client_key"
+        )
     if "wrong version number" in text or "record layer" in text or "unknown protocol" in text:
         return "TLS handshake failed; the port may not speak TLS (check the scheme of admin_url)"
     return "TLS error; check validate_certs, ca_path, client_cert and client_key"
+
+
+def check_tls_files(params: dict[str, Any]) -> str | None:
+    """Why ``ca_path``, ``client_cert`` or ``client_key`` cannot be used, naming the option; None when they can.
+
+    Checked once per set of files and process (kong_entities validates the connection for every item).
+    """
+    return _check_tls_files(params.get("ca_path"), params.get("client_cert"), params.get("client_key"))
+
+
+@functools.lru_cache(maxsize=8)
+def _check_tls_files(ca_path: str | None, cert: str | None, key: str | None) -> str | None:
+    params = {"ca_path": ca_path, "client_cert": cert, "client_key": key}
+    for option in ("ca_path", "client_cert", "client_key"):
+        path = params.get(option)
+        if path and not os.access(path, os.R_OK):
+            reason = "does not exist" if not os.path.exists(path) else "is not readable"
+            return "%s '%s' %s" % (option, path, reason)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_path and os.path.isfile(ca_path):
+        try:
+            context.load_verify_locations(cafile=ca_path)
+        except (ssl.SSLError, ValueError):
+            return "ca_path '%s' holds no PEM certificate" % ca_path
+    if cert:
+        try:
+            context.load_cert_chain(cert, key or None, password=lambda: "")
+        except (ssl.SSLError, ValueError) as exc:
+            with open(cert, "rb") as handle:
+                has_cert = b"-----BEGIN CERTIFICATE-----" in handle.read()
+            if not has_cert:
+                return "client_cert '%s' holds no PEM certificate" % cert
+            if "key values mismatch" in str(exc).lower():
+                return "client_key '%s' is not the key of client_cert '%s'" % (key, cert)
+            where = "client_key '%s'" % key if key else "client_cert '%s'" % cert
+            return "%s holds no usable PEM private key (a key protected by a passphrase is not supported)" % where
+    return None
 
 
 class KongClient:
@@ -85,6 +141,7 @@ class KongClient:
         self.retries = max(0, retries)
         self.sleep = sleep
         self.warn = warn
+        self.client_cert = bool(client_cert)
         self.headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         self.headers.update({str(k): str(v) for k, v in (headers or {}).items()})
         if admin_token:
@@ -151,10 +208,14 @@ class KongClient:
                 continue
             payload = self._decode(response)
             if response.status >= 400:
-                hint = None
+                hint, shown = None, shown_path
                 if response.status in (401, 403):
                     hint = "the Admin API at %s refused the request; check admin_token" % self.base_url
-                raise KongAPIError(method, shown_path, response.status, payload, hint)
+                elif response.status in RETRY_STATUSES:  # the node matters: name it with the full URL
+                    shown = url.split("?", 1)[0]
+                    if attempts > 1:
+                        hint = "gave up after %d attempts; option admin_retries" % attempts
+                raise KongAPIError(method, shown, response.status, payload, hint)
             return payload
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -164,8 +225,12 @@ class KongClient:
         elif exc.kind == "refused":
             detail = "connection refused; is Kong's Admin API listening at %s? (option admin_url)" % self.base_url
         elif exc.kind == "tls":
-            reason = re.search(r"\[SSL[^\]]*\][^'\"(]*|[Hh]ostname mismatch[^'\"(]*", exc.detail)
-            detail = "%s [%s]" % (tls_hint(exc.detail), (reason.group(0) if reason else exc.detail).strip())
+            reason = re.search(
+                r"\[(?:SSL|X509)[^\]]*\][^'\"(]*|[Hh]ostname mismatch[^'\"(]*|EOF occurred in violation of protocol",
+                exc.detail,
+            )
+            hint = tls_hint(exc.detail, self.client_cert)
+            detail = "%s [%s]" % (hint, (reason.group(0) if reason else exc.detail).strip())
             return KongConnectionError(method, url, detail, transient=False)
         else:
             detail = "connection failed: %s" % exc.detail

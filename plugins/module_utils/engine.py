@@ -14,7 +14,12 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from ansible.module_utils.common.dict_transformations import recursive_diff
-from ansible_collections.aigateway.kong.plugins.module_utils.client import RETRY_STATUSES, KongClient, quote_key
+from ansible_collections.aigateway.kong.plugins.module_utils.client import (
+    RETRY_STATUSES,
+    KongClient,
+    check_tls_files,
+    quote_key,
+)
 from ansible_collections.aigateway.kong.plugins.module_utils.compare import (
     RECORD,
     REF,
@@ -59,6 +64,9 @@ def validate_connection(params: dict[str, Any]) -> None:
         raise KongValidationError("admin_retries must be 0 or more (got %s)" % params["admin_retries"])
     if params.get("client_key") and not params.get("client_cert"):
         raise KongValidationError("client_key requires client_cert")
+    problem = check_tls_files(params)
+    if problem:
+        raise KongValidationError(problem)
 
 
 class Engine:
@@ -259,10 +267,12 @@ class Engine:
     def post(self, body: dict[str, Any], desired: dict[str, Any]) -> tuple[str, Any]:
         """POST once; after a lost race (409) or a transient failure, look the entity up before trying again.
 
-        Returns ("created", entity), ("applied", entity) when a POST without an answer turned out to have
-        been applied, or ("exists", entity) when someone else created it first.
+        Returns ("created", entity), ("applied", entity) when an earlier POST of this task got no answer (or a
+        5xx) and the entity exists now, i.e. that POST was applied, or ("exists", entity) when someone else
+        created it first (a 409, or a 429, on a POST that Kong certainly did not apply).
         """
         attempts = 1 + self.client.retries
+        unanswered = False  # an earlier attempt may have been applied by Kong without us hearing about it
         for attempt in range(attempts):
             self.action = "create %s" % self.label
             try:
@@ -271,18 +281,20 @@ class Engine:
                 if exc.status == 409:
                     existing = self.find(desired)
                     if existing:
-                        return "exists", existing
+                        return ("applied" if unanswered else "exists"), existing
                     raise
                 if exc.status not in RETRY_STATUSES:
                     raise
                 error: KongError = exc
+                unanswered = unanswered or exc.status >= 500
             except KongConnectionError as exc:
                 if not exc.transient:
                     raise
                 error = exc
+                unanswered = True
             existing = self.find(desired)
             if existing:
-                return "applied", existing
+                return ("applied" if unanswered else "exists"), existing
             if attempt == attempts - 1:
                 self.action = "create %s" % self.label
                 raise error
@@ -303,9 +315,10 @@ class Engine:
         return changes
 
     def update(self, desired: dict[str, Any], existing: dict[str, Any], changed: bool) -> dict[str, Any]:
+        """PATCH the delta. ``changed``: a POST of this task whose answer was lost created ``existing``."""
         changes = self.delta(desired, existing)
         if not changes:
-            if changed:  # a POST whose answer was lost had created it
+            if changed:
                 return self.result(True, None, existing, existing, "%s created" % self.label)
             return self.result(False, existing, existing, existing, "%s unchanged" % self.label)
         self.ensure_writable("update %s" % self.label)
@@ -318,6 +331,8 @@ class Engine:
                 self.spec.predict(self, after)
         else:
             after = self.client.request("PATCH", self.item_path(existing["id"]), body=changes)
+        if changed:  # nothing existed before this task: the diff and the message say so
+            return self.result(True, None, after, existing, "%s created" % self.label)
         return self.result(True, existing, after, existing, "%s updated" % self.label)
 
     # -- results -----------------------------------------------------------------------------

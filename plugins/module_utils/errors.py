@@ -7,19 +7,24 @@ from __future__ import annotations
 from typing import Any
 
 
+def one_line(text: Any) -> str:
+    """Collapse every run of whitespace (Kong prints nested errors as multi-line Lua tables) into one space."""
+    return " ".join(str(text).split())
+
+
 class KongError(Exception):
     """Base class: every error the modules report is one of these."""
 
     def describe(self, action: str | None = None) -> str:
         prefix = "Failed to %s: " % action if action else ""
-        return prefix + str(self)
+        return one_line(prefix + str(self))
 
 
 class KongValidationError(KongError):
     """Options Ansible can already tell are wrong, or a referenced entity is missing; no write was sent."""
 
     def describe(self, action: str | None = None) -> str:
-        return str(self)
+        return one_line(self)
 
 
 class KongConnectionError(KongError):
@@ -29,7 +34,7 @@ class KongConnectionError(KongError):
     """
 
     def __init__(self, method: str, url: str, detail: str, transient: bool = True) -> None:
-        super().__init__("%s %s -> %s" % (method, url, detail))
+        super().__init__(one_line("%s %s -> %s" % (method, url, detail)))
         self.method = method
         self.url = url
         self.detail = detail
@@ -40,6 +45,7 @@ class KongAPIError(KongError):
     """Kong answered with an error status. Carries Kong's ``name``, ``message`` and ``fields``."""
 
     def __init__(self, method: str, path: str, status: int, body: Any, hint: str | None = None) -> None:
+        """``path`` is what the line shows: the path, or the full URL when the node matters (gateway errors)."""
         self.hint = hint
         self.method = method
         self.path = path
@@ -65,7 +71,7 @@ class KongAPIError(KongError):
             text += " [fields: %s]" % ", ".join(paths)
         if self.hint:
             text += " (%s)" % self.hint
-        return text
+        return one_line(text)
 
 
 def field_paths(fields: Any, prefix: str = "") -> list[str]:

@@ -72,6 +72,9 @@ class EntitySpec:
     predict: Callable[..., None] | None = None  # hook(engine, entity): fix a predicted entity (computed fields)
     dynamic_secret_paths: Callable[..., tuple[str, ...]] | None = None  # hook(params, entity) -> secret paths
     extra_options: dict[str, Any] = field(default_factory=dict)  # module-only options (not Kong fields)
+    # AnsibleModule's cross-option rules, by keyword: required_one_of, mutually_exclusive, required_if,
+    # required_together. The one source for the single-entity module and for kong_entities' items.
+    rules: dict[str, Any] = field(default_factory=dict)
 
     def argument_spec(self) -> dict[str, Any]:
         spec = {name: f.option() for name, f in self.fields.items()}
@@ -101,6 +104,10 @@ SERVICE = EntitySpec(
     return_key="service",
     identity=("name",),
     normalize=hooks.expand_service_url,
+    rules=dict(
+        required_one_of=[("name", "id")],
+        mutually_exclusive=[("url", "protocol"), ("url", "host"), ("url", "port"), ("url", "path")],
+    ),
     fields=dict(
         name=Field(),
         url=Field(create_only=True),
@@ -127,6 +134,7 @@ ROUTE = EntitySpec(
     return_key="route",
     identity=("name",),
     normalize=hooks.normalize_route,
+    rules=dict(required_one_of=[("name", "id")]),
     fields=dict(
         name=Field(),
         service=Field(REF, ref="services"),
@@ -155,6 +163,7 @@ CONSUMER = EntitySpec(
     return_key="consumer",
     identity=("username",),
     find=hooks.find_consumer,
+    rules=dict(required_one_of=[("username", "custom_id", "id")]),
     fields=dict(username=Field(), custom_id=Field(), tags=TAGS),
 )
 
@@ -164,6 +173,7 @@ UPSTREAM = EntitySpec(
     return_key="upstream",
     identity=("name",),
     normalize=hooks.check_upstream_hashing,
+    rules=dict(required_one_of=[("name", "id")]),
     fields=dict(
         name=Field(),
         algorithm=Field(choices=("consistent-hashing", "least-connections", "round-robin", "latency")),
@@ -203,6 +213,7 @@ PLUGIN = EntitySpec(
     return_key="plugin",
     identity=("instance_name",),
     find=hooks.find_plugin,
+    rules=dict(required_one_of=[("name", "instance_name", "id")]),
     dynamic_secret_paths=hooks.plugin_secret_paths,
     fields=dict(
         name=Field(),
@@ -224,6 +235,11 @@ CERTIFICATE = EntitySpec(
     identity=("snis",),
     find=hooks.find_certificate,
     compare=hooks.compare_pem,
+    rules=dict(
+        required_one_of=[("snis", "id")],
+        required_if=[("state", "present", ("cert", "key"))],
+        required_together=[("cert_alt", "key_alt")],
+    ),
     fields=dict(
         cert=Field(),
         key=Field(secret=True),
@@ -235,7 +251,9 @@ CERTIFICATE = EntitySpec(
 )
 
 
-def _credential(name: str, nested: str, collection: str, identity: str, **fields: Field) -> EntitySpec:
+def _credential(
+    name: str, nested: str, collection: str, identity: str, extra_options: dict[str, Any] | None = None, **fields: Field
+) -> EntitySpec:
     fields["tags"] = TAGS
     return EntitySpec(
         name=name,
@@ -246,9 +264,12 @@ def _credential(name: str, nested: str, collection: str, identity: str, **fields
         fields=fields,
         compare=hooks.compare_credential,
         predict=hooks.predict_password,
+        extra_options=extra_options or {},
+        rules=dict(required_one_of=[(identity, "id")]),
     )
 
 
+UPDATE_PASSWORD = {"type": "str", "default": "always", "choices": ["always", "on_create"], "no_log": False}
 ALGORITHMS = (
     "HS256",
     "HS384",
@@ -275,7 +296,13 @@ CREDENTIALS = {
         ttl=Field(type="int", between=(0, 100000000), create_only=True),
     ),
     "basic-auth": _credential(
-        "basic-auth credential", "basic-auth", "basic-auths", "username", username=Field(), password=Field(secret=True)
+        "basic-auth credential",
+        "basic-auth",
+        "basic-auths",
+        "username",
+        extra_options={"update_password": UPDATE_PASSWORD},
+        username=Field(),
+        password=Field(secret=True),
     ),
     "acl": _credential("acl", "acls", "acls", "group", group=Field()),
     "jwt": _credential(
@@ -283,7 +310,7 @@ CREDENTIALS = {
         "jwt",
         "jwts",
         "key",
-        key=Field(secret=True),
+        key=Field(),  # the issuer claim: not a secret in Kong's schema (only key-auth keys are)
         secret=Field(secret=True),
         algorithm=Field(choices=ALGORITHMS),
         rsa_public_key=Field(),

@@ -72,12 +72,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import CERTIF
 
 
 def main() -> None:
-    entity_module(
-        CERTIFICATE,
-        required_one_of=[("snis", "id")],
-        required_if=[("state", "present", ("cert", "key"))],
-        required_together=[("cert_alt", "key_alt")],
-    )
+    entity_module(CERTIFICATE)
 
 
 if __name__ == "__main__":

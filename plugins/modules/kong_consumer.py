@@ -72,7 +72,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import CONSUM
 
 
 def main() -> None:
-    entity_module(CONSUMER, required_one_of=[("username", "custom_id", "id")])
+    entity_module(CONSUMER)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ description:
   - The credential is identified by O(consumer), O(type) and its natural key
     (C(key-auth) and C(jwt) by O(key), C(basic-auth) and C(hmac-auth) by O(username), C(acl) by O(group)),
     or by O(id).
-  - Secrets (O(key), O(password), O(secret)) are never shown in results or diffs.
+  - Secrets (the C(key-auth) O(key), O(password), O(secret)) are never shown in results or diffs.
   - C(basic-auth) passwords are stored hashed by Kong; they are compared by hashing O(password) the way Kong
     does, so O(update_password=always) stays idempotent.
 extends_documentation_fragment:
@@ -36,6 +36,8 @@ options:
   key:
     description:
       - The API key (O(type=key-auth)) or the JWT C(iss) key (O(type=jwt)). Identifies the credential.
+      - An API key is a secret, masked in all output. A JWT C(iss) key is not a secret (tokens carry it in clear)
+        and is shown, unless the same value is also given as a secret of the task.
     type: str
   ttl:
     description:
@@ -52,6 +54,7 @@ options:
     description:
       - V(always) sets O(password) when it differs from the stored one (compared through Kong's hash).
       - V(on_create) only sets it when the credential is created.
+      - Only for O(type=basic-auth).
     type: str
     choices: [always, on_create]
     default: always
@@ -121,20 +124,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import CREDEN
 
 
 def main() -> None:
-    selected_entity_module(
-        CREDENTIALS,
-        "type",
-        extra_options={
-            "update_password": {"type": "str", "default": "always", "choices": ["always", "on_create"], "no_log": False}
-        },
-        required_if=[
-            ("type", "key-auth", ("key", "id"), True),
-            ("type", "jwt", ("key", "id"), True),
-            ("type", "basic-auth", ("username", "id"), True),
-            ("type", "hmac-auth", ("username", "id"), True),
-            ("type", "acl", ("group", "id"), True),
-        ],
-    )
+    selected_entity_module(CREDENTIALS, "type")
 
 
 if __name__ == "__main__":

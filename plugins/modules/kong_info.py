@@ -125,7 +125,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.argspec import conn
 from ansible_collections.aigateway.kong.plugins.module_utils.engine import validate_connection
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
 from ansible_collections.aigateway.kong.plugins.module_utils.info import INFO_ENTITIES, list_entities, node_info
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import new_client
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import error_details, new_client
 
 
 def main() -> None:
@@ -148,7 +148,7 @@ def main() -> None:
         if module.params["entity"]:
             result["entities"] = list_entities(client, module.params)
     except KongError as exc:
-        module.fail_json(msg=exc.describe("read Kong information"))
+        module.fail_json(msg=exc.describe("read Kong information"), **error_details(exc))
     module.exit_json(**result)
 
 

@@ -127,7 +127,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import PLUGIN
 
 
 def main() -> None:
-    entity_module(PLUGIN, required_one_of=[("name", "instance_name", "id")])
+    entity_module(PLUGIN)
 
 
 if __name__ == "__main__":

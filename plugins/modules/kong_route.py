@@ -136,7 +136,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import ROUTE
 
 
 def main() -> None:
-    entity_module(ROUTE, required_one_of=[("name", "id")])
+    entity_module(ROUTE)
 
 
 if __name__ == "__main__":

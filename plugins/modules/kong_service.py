@@ -145,11 +145,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import SERVIC
 
 
 def main() -> None:
-    entity_module(
-        SERVICE,
-        required_one_of=[("name", "id")],
-        mutually_exclusive=[("url", "protocol"), ("url", "host"), ("url", "port"), ("url", "path")],
-    )
+    entity_module(SERVICE)
 
 
 if __name__ == "__main__":

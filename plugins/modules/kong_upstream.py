@@ -123,7 +123,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import UPSTRE
 
 
 def main() -> None:
-    entity_module(UPSTREAM, required_one_of=[("name", "id")])
+    entity_module(UPSTREAM)
 
 
 if __name__ == "__main__":

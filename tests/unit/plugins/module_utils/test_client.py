@@ -5,10 +5,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
-from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongAPIError, KongConnectionError
+from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient, check_tls_files
+from ansible_collections.aigateway.kong.plugins.module_utils.errors import (
+    KongAPIError,
+    KongConnectionError,
+    KongValidationError,
+)
 from ansible_collections.aigateway.kong.plugins.module_utils.transport import Response, TransportError
 
 
@@ -170,3 +175,80 @@ def test_auth_failure_names_url_and_option():
     expected = r"401 Invalid credentials \(the Admin API at http://127\.0\.0\.1:8001 .*admin_token\)"
     with pytest.raises(KongAPIError, match=expected):
         client.request("GET", "/consumers/x")
+
+
+def test_kong_multi_line_messages_become_one_line():
+    body = {"code": 2, "name": "schema violation",
+            "message": 'schema violation (healthchecks.active: {\n  timeout = "value should be between 0 and 65535"\n})',  # noqa: E501
+            "fields": {"healthchecks": {"active": {"timeout": "value should be between 0 and 65535"}}}}
+    client, _sleeps = make(Scripted(ok(body, status=400)))
+    with pytest.raises(KongAPIError) as caught:
+        client.request("POST", "/upstreams", body={"name": "u"})
+    line = caught.value.describe("create upstream 'u'")
+    assert "\n" not in line and "  " not in line
+    assert line == ("Failed to create upstream 'u': POST /upstreams -> 400 schema violation: schema violation "
+                    '(healthchecks.active: { timeout = "value should be between 0 and 65535" }) '
+                    "[fields: healthchecks.active.timeout]")
+    assert KongValidationError("a\n  b").describe() == "a b"
+    assert "\n" not in KongConnectionError("GET", "http://x/", "reset\nby peer").describe("read")
+
+
+def test_gateway_errors_name_the_full_url_once_retries_are_spent():
+    client, _sleeps = make(Scripted(*[ok({"message": "busy"}, status=503) for _attempt in range(2)]), retries=1)
+    with pytest.raises(KongAPIError) as caught:
+        client.request("GET", "/services/s", query={"size": 1})
+    line = str(caught.value)
+    assert line.startswith("GET http://127.0.0.1:8001/services/s -> 503 busy") and "size=" not in line
+    assert "gave up after 2 attempts; option admin_retries" in line
+    client, _sleeps = make(Scripted(ok({"message": "busy"}, status=502)))
+    with pytest.raises(KongAPIError, match=r"^POST http://127\.0\.0\.1:8001/upstreams -> 502 busy$"):
+        client.request("POST", "/upstreams", body={})
+
+
+@pytest.mark.parametrize(
+    "detail, client_cert, expected",
+    [
+        ("[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required", False,
+         r"requires a client certificate and none was sent \(client certificate check\); "
+         r"set client_cert and client_key"),
+        ("SSLError(SSLEOFError(8, 'EOF occurred in violation of protocol (_ssl.c:2427)'))", False,
+         r"requires a client certificate.*client certificate check.*client_cert and client_key"),
+        ("SSLError(SSLEOFError(8, 'EOF occurred in violation of protocol (_ssl.c:2427)'))", True,
+         r"refused the client certificate \(client certificate check\).*client_cert and client_key"),
+        ("[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca", True, r"refused the client certificate"),
+        ("[X509: KEY_VALUES_MISMATCH] key values mismatch", True, r"client_key is not the key of client_cert"),
+        ("[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found", False, r"ca_path holds no PEM"),
+        ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+         "IP address mismatch, certificate is not valid for '127.0.0.1'", False,
+         r"host name check.*validate_certs"),
+        ("[SSL: WRONG_VERSION_NUMBER] wrong version number", False, r"may not speak TLS.*admin_url"),
+    ],
+)
+def test_tls_hint_names_the_failed_check_and_the_option(detail, client_cert, expected):
+    transport = Scripted(TransportError("tls", "HTTPSConnectionPool(host='127.0.0.1'): (Caused by " + detail + ")"))
+    client, _sleeps = make(transport, client_cert="/c.pem" if client_cert else None)
+    with pytest.raises(KongConnectionError) as caught:
+        client.request("GET", "/")
+    assert re.search(expected, str(caught.value)), str(caught.value)
+    assert "HTTPSConnectionPool" not in str(caught.value)
+
+
+def test_tls_files_are_checked_before_any_request(tmp_path):
+    certs = pytest.importorskip("helpers.certs")
+    pair = certs.make_cert("client")
+    other = certs.make_cert("other")
+    cert, key = pair.write(tmp_path, "client")
+    _other_cert, other_key = other.write(tmp_path, "other")
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    assert check_tls_files({"ca_path": str(cert), "client_cert": str(cert), "client_key": str(key)}) is None
+    missing = tmp_path / "nope.crt"
+    assert check_tls_files({"client_cert": str(missing)}) == f"client_cert '{missing}' does not exist"
+    assert check_tls_files({"ca_path": str(junk)}) == f"ca_path '{junk}' holds no PEM certificate"
+    assert check_tls_files({"client_cert": str(junk), "client_key": str(key)}) == (
+        f"client_cert '{junk}' holds no PEM certificate")
+    assert check_tls_files({"client_cert": str(cert), "client_key": str(junk)}).startswith(
+        f"client_key '{junk}' holds no usable PEM private key")
+    assert check_tls_files({"client_cert": str(cert), "client_key": str(other_key)}) == (
+        f"client_key '{other_key}' is not the key of client_cert '{cert}'")
+    assert check_tls_files({"client_key": str(tmp_path / "k")}) == f"client_key '{tmp_path / 'k'}' does not exist"

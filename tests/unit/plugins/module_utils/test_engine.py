@@ -260,3 +260,68 @@ def test_secret_identity_never_in_a_url(kong, run_engine):
     run_engine(CREDENTIALS["key-auth"], consumer="bob", key="k-in-no-url", state="absent")
     assert kong.store["key-auth"] == {}
     assert not [path for _method, path in kong.log if "k-in-no-url" in path]
+
+
+def test_post_answer_lost_then_409_reports_created(kong, run_engine):
+    """Kong applied the first POST after the client gave up, but a lookup did not see it yet; the retry gets 409."""
+    kong.faults.append(("GET", "^/services/llm$", 404))  # the lookup before creating
+    kong.faults.append(("POST", "^/services$", "apply"))  # applied, the answer is lost
+    kong.faults.append(("GET", "^/services/llm$", 404))  # not visible yet to the lookup after the timeout
+    result = run_engine(SERVICE, name="llm", host="a.test")
+    assert [w[0] for w in kong.writes()] == ["POST", "POST"] and len(kong.store["services"]) == 1
+    assert result["changed"] and result["msg"] == "service 'llm' created"
+    assert result["diff"]["before"] == {} and result["diff"]["after"]["host"] == "a.test"
+
+
+def test_post_503_then_409_reports_created(kong, run_engine):
+    kong.faults.append(("POST", "^/services$", 503))
+    kong.faults.append(("GET", "^/services/llm$", 404))
+    kong.faults.append(("GET", "^/services/llm$", 404))
+    kong.add("services", name="llm", host="a.test")  # as if the 503 came from a proxy after Kong applied it
+    result = run_engine(SERVICE, name="llm", host="a.test")
+    assert result["changed"] and result["msg"] == "service 'llm' created"
+
+
+def test_first_post_409_is_a_lost_race_not_a_change(kong, run_engine):
+    """Another run created the same entity between our lookup and our POST: nothing of ours changed Kong."""
+    kong.faults.append(("GET", "^/services/llm$", 404))
+    kong.add("services", name="llm", host="a.test")
+    result = run_engine(SERVICE, name="llm", host="a.test")
+    assert not result["changed"] and result["msg"] == "service 'llm' unchanged"
+    assert [w[0] for w in kong.writes()] == ["POST"]
+
+
+def test_post_429_then_found_is_not_ours(kong, run_engine):
+    """A 429 means Kong refused the POST: an entity found afterwards was created by someone else."""
+    kong.faults.append(("GET", "^/services/llm$", 404))
+    kong.faults.append(("POST", "^/services$", 429))
+    kong.add("services", name="llm", host="a.test")
+    result = run_engine(SERVICE, name="llm", host="a.test")
+    assert not result["changed"] and [w[0] for w in kong.writes()] == ["POST"]
+
+
+def test_jwt_key_is_not_a_secret_but_key_auth_key_is(kong, run_engine):
+    kong.add("consumers", username="bob")
+    jwt = run_engine(CREDENTIALS["jwt"], consumer="bob", key="iss-1234", secret="jwt-secret-1")
+    assert jwt["credential"]["key"] == "iss-1234" and jwt["credential"]["secret"] == MASK
+    assert jwt["msg"] == "jwt credential 'iss-1234' created"
+    key_auth = run_engine(CREDENTIALS["key-auth"], consumer="bob", key="ka-secret-1")
+    assert key_auth["credential"]["key"] == MASK and "ka-secret-1" not in repr(key_auth)
+
+
+def test_post_answer_lost_then_patched_is_still_a_creation(kong, run_engine):
+    """The entity our lost POST created differs from the task (a concurrent change): PATCH, report a creation."""
+    kong.faults.append(("POST", "^/services$", TransportError("timeout", "read timed out")))
+    kong.faults.append(("GET", "^/services/llm$", 404))  # the lookup before creating
+    original_send = kong.send
+
+    def send(method, url, headers, data, timeout):
+        if method == "POST" and not kong.store.get("services"):
+            kong.add("services", name="llm", host="other.test")  # applied, then changed by someone else
+        return original_send(method, url, headers, data, timeout)
+
+    kong.send = send
+    result = run_engine(SERVICE, name="llm", host="a.test")
+    assert [w[0] for w in kong.writes()] == ["POST", "PATCH"]
+    assert result["changed"] and result["msg"] == "service 'llm' created"
+    assert result["diff"]["before"] == {} and result["diff"]["after"]["host"] == "a.test"

@@ -91,3 +91,52 @@ def test_info_target_by_address(run_module, kong):
     kong.add("targets", target="10.0.0.1:8000", upstream={"id": upstream["id"]})
     result = run_module("kong_info", entity="targets", upstream="u", name="10.0.0.1")
     assert [t["target"] for t in result["entities"]] == ["10.0.0.1:8000"]
+
+
+def test_rules_come_from_the_spec(run_module, kong):
+    both = run_module("kong_service", name="llm", url="http://a.test", host="b.test")
+    assert both["failed"] and "mutually exclusive: url|host" in both["msg"]
+    alone = run_module("kong_certificate", snis=["a.test"], cert="C", key="K", cert_alt="C2")
+    assert alone["failed"] and "parameters are required together: cert_alt, key_alt" in alone["msg"]
+    nameless = run_module("kong_plugin", config={"minute": 1})
+    assert nameless["failed"] and "one of the following is required: name, instance_name, id" in nameless["msg"]
+    assert kong.log == []
+
+
+def test_credential_rules_and_update_password_only_for_basic_auth(run_module, kong):
+    kong.add("consumers", username="bob")
+    missing = run_module("kong_consumer_credential", consumer="bob", type="acl")
+    assert missing["failed"] and missing["msg"] == "type is acl but any of the following are missing: group, id"
+    misplaced = run_module("kong_consumer_credential", consumer="bob", type="acl", group="g",
+                           update_password="on_create")
+    assert misplaced["failed"] and misplaced["msg"] == "type=acl does not use option(s): update_password"
+    assert run_module("kong_consumer_credential", consumer="bob", type="basic-auth", username="u", password="p-1",
+                      update_password="on_create")["changed"]
+    assert kong.writes() == [("POST", f"/consumers/{next(iter(kong.store['consumers']))}/basic-auth")]
+
+
+def test_jwt_key_shown_key_auth_key_masked_everywhere(run_module, kong):
+    kong.add("consumers", username="bob")
+    jwt = run_module("kong_consumer_credential", consumer="bob", type="jwt", key="iss-1234", secret="jwt-s3cret")
+    assert jwt["credential"]["key"] == "iss-1234" and jwt["invocation"]["module_args"]["key"] == "iss-1234"
+    assert "jwt-s3cret" not in json.dumps(jwt)
+    same = run_module("kong_consumer_credential", consumer="bob", type="jwt", key="same-value", secret="same-value")
+    assert "same-value" not in json.dumps(same)  # also the secret: stays masked
+    key_auth = run_module("kong_consumer_credential", consumer="bob", type="key-auth", key="ka-s3cret")
+    assert key_auth["changed"] and "ka-s3cret" not in json.dumps(key_auth)
+    refused = run_module("kong_consumer_credential", consumer="bob", type="key-auth", key="ka-s3cret", group="x")
+    assert refused["failed"] and "ka-s3cret" not in json.dumps(refused)
+
+
+def test_unreadable_client_certificate_fails_before_any_request(run_module, kong, tmp_path):
+    result = run_module("kong_consumer", username="bob", admin_url="https://127.0.0.1:8444",
+                        client_cert=str(tmp_path / "missing.crt"))
+    assert result["failed"] and result["msg"] == f"client_cert '{tmp_path / 'missing.crt'}' does not exist"
+    assert kong.log == []
+
+
+def test_info_failure_carries_kong_error_details(run_module, kong):
+    kong.faults.append(("GET", "^/plugins/enabled$", 500))
+    result = run_module("kong_info")
+    assert result["failed"] and result["status"] == 500
+    assert result["msg"] == "Failed to read Kong information: GET /plugins/enabled -> 500 injected"

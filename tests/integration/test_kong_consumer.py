@@ -1,0 +1,51 @@
+"""kong_consumer against the simulator: lifecycle, identity by username, custom_id or id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers import admin
+from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+CONSUMER = "aigateway.kong.kong_consumer"
+
+LIFECYCLE = Lifecycle(
+    module="kong_consumer",
+    present={"username": "alice", "custom_id": "emp-001", "tags": ["team-a"]},
+    absent={"username": "alice"},
+    return_key="consumer",
+    path="/consumers/alice",
+    expect={"username": "alice", "custom_id": "emp-001", "tags": ["team-a"]},
+    updates=[Update("custom_id", "emp-002"), Update("tags", ["team-a", "admins"])],
+)
+
+
+def test_lifecycle(kongsim: Any, run_playbook: Any) -> None:
+    run = run_playbook(lifecycle_tasks(LIFECYCLE, kongsim.url), sim=kongsim)
+    assert_lifecycle(run, LIFECYCLE)
+    assert admin.entity(kongsim, LIFECYCLE.path) is None
+
+
+def test_identity(kongsim: Any, run_playbook: Any) -> None:
+    """A consumer found by custom_id or id can be renamed; a duplicate username is Kong's error, reported."""
+    bob = admin.create(kongsim, "/consumers", {"username": "bob", "custom_id": "c-bob"})
+    admin.create(kongsim, "/consumers", {"username": "carol"})
+    run = run_playbook(
+        [
+            task("custom_id only", CONSUMER, {"custom_id": "c-bob"}),
+            task("rename by id", CONSUMER, {"id": bob["id"], "username": "robert"}, diff=True),
+            task("clash", CONSUMER, {"id": bob["id"], "username": "carol"}, ignore_errors=True),
+            task("delete by custom_id", CONSUMER, {"custom_id": "c-bob", "state": "absent"}),
+        ],
+        sim=kongsim,
+    )
+    first = run["custom_id only"]
+    assert not first.failed and not first.changed and first.writes == [], (first.result, run.summary())
+    assert first.result["consumer"]["username"] == "bob"
+    renamed = run["rename by id"]
+    assert renamed.changed and renamed.diff == {"before": {"username": "bob"}, "after": {"username": "robert"}}
+    clash = run["clash"]
+    assert clash.failed and "carol" in clash.msg, clash.result
+    assert run["delete by custom_id"].changed
+    assert admin.entity(kongsim, "/consumers/" + bob["id"]) is None
+    assert admin.entity(kongsim, "/consumers/carol") is not None

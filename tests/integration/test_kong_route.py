@@ -1,0 +1,69 @@
+"""kong_route against the simulator: lifecycle, service reference by name, set-compared lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers import admin
+from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+ROUTE = "aigateway.kong.kong_route"
+
+LIFECYCLE = Lifecycle(
+    module="kong_route",
+    present={
+        "name": "chat",
+        "service": "llm",
+        "paths": ["/v1/chat", "/chat"],
+        "methods": ["POST", "GET"],
+        "hosts": ["ai.example.test"],
+        "strip_path": False,
+        "tags": ["ai"],
+    },
+    absent={"name": "chat"},
+    return_key="route",
+    path="/routes/chat",
+    expect={"name": "chat", "paths": ["/v1/chat", "/chat"], "methods": ["GET", "POST"], "strip_path": False},
+    updates=[
+        Update("paths", ["/v2/chat"]),
+        Update("preserve_host", True),
+        Update("headers", {"x-team": ["a", "b"]}),
+    ],
+)
+
+
+def test_lifecycle(kongsim: Any, run_playbook: Any) -> None:
+    service = admin.create(kongsim, "/services", {"name": "llm", "url": "http://llm.example:8080"})
+    run = run_playbook(lifecycle_tasks(LIFECYCLE, kongsim.url), sim=kongsim)
+    assert_lifecycle(run, LIFECYCLE)
+    assert run["create"].result["route"]["service"]["id"] == service["id"]
+    assert admin.entity(kongsim, LIFECYCLE.path) is None
+
+
+def test_service_reference_and_reorderings(kongsim: Any, run_playbook: Any) -> None:
+    """The service may be named or given by id; reordered sets (methods, tags) are no change; moving is.
+
+    hosts and paths are arrays in Kong's schema, so their order is compared.
+    """
+    one = admin.create(kongsim, "/services", {"name": "one", "url": "http://one.example"})
+    two = admin.create(kongsim, "/services", {"name": "two", "url": "http://two.example"})
+    base = {"name": "r", "paths": ["/r"], "methods": ["GET", "POST"], "hosts": ["a.test", "b.test"], "tags": ["x", "y"]}
+    run = run_playbook(
+        [
+            task("create", ROUTE, {**base, "service": "one"}),
+            task("by id", ROUTE, {**base, "service": one["id"]}),
+            task("reordered", ROUTE, {**base, "service": "one", "methods": ["POST", "GET"], "tags": ["y", "x"]}),
+            task("move", ROUTE, {**base, "service": "two"}, diff=True),
+            task("missing service", ROUTE, {**base, "service": "nope"}, ignore_errors=True),
+        ],
+        sim=kongsim,
+    )
+    assert run["create"].changed, run.summary()
+    for name in ("by id", "reordered"):
+        assert not run[name].changed and run[name].writes == [], (name, run[name].result)
+    move = run["move"]
+    assert move.changed and set(move.diff["after"]) == {"service"}, move.diff
+    assert admin.entity(kongsim, "/routes/r")["service"]["id"] == two["id"]
+    missing = run["missing service"]
+    assert missing.failed and "nope" in missing.msg, missing.result
+    assert missing.writes == [], missing.writes

@@ -1,0 +1,67 @@
+"""kong_upstream against the simulator: lifecycle and subset-compared health checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers import admin
+from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+UPSTREAM = "aigateway.kong.kong_upstream"
+
+HEALTHCHECKS = {
+    "active": {"http_path": "/health", "healthy": {"interval": 5, "successes": 2}},
+    "passive": {"unhealthy": {"http_failures": 3}},
+}
+
+LIFECYCLE = Lifecycle(
+    module="kong_upstream",
+    present={"name": "llm-pool", "algorithm": "least-connections", "healthchecks": HEALTHCHECKS, "tags": ["ai"]},
+    absent={"name": "llm-pool"},
+    return_key="upstream",
+    path="/upstreams/llm-pool",
+    expect={
+        "name": "llm-pool",
+        "algorithm": "least-connections",
+        "healthchecks": {
+            "active": {"http_path": "/health", "healthy": {"interval": 5, "successes": 2}, "timeout": 1},
+            "passive": {"unhealthy": {"http_failures": 3}},
+        },
+    },
+    updates=[
+        Update("healthchecks", {**HEALTHCHECKS, "active": {**HEALTHCHECKS["active"], "http_path": "/ready"}}),
+        Update("slots", 1000),
+    ],
+)
+
+
+def test_lifecycle(kongsim: Any, run_playbook: Any) -> None:
+    run = run_playbook(lifecycle_tasks(LIFECYCLE, kongsim.url), sim=kongsim)
+    assert_lifecycle(run, LIFECYCLE)
+    assert admin.entity(kongsim, LIFECYCLE.path) is None
+
+
+def test_healthchecks_subset(kongsim: Any, run_playbook: Any) -> None:
+    """Only the health-check keys given are compared; changing one nested key keeps Kong's others."""
+    admin.create(kongsim, "/upstreams", {"name": "pool", "healthchecks": {"active": {"healthy": {"interval": 10}}}})
+    run = run_playbook(
+        [
+            task("same subset", UPSTREAM, {"name": "pool", "healthchecks": {"active": {"healthy": {"interval": 10}}}}),
+            task("kong default", UPSTREAM, {"name": "pool", "healthchecks": {"active": {"concurrency": 10}}}),
+            task("nested change", UPSTREAM, {"name": "pool", "healthchecks": {"active": {"unhealthy": {
+                "tcp_failures": 4}}}}, diff=True),
+            task("bad value", UPSTREAM, {"name": "pool", "healthchecks": {"active": {"type": "smtp"}}},
+                 ignore_errors=True),
+        ],
+        sim=kongsim,
+    )
+    for name in ("same subset", "kong default"):
+        t = run[name]
+        assert not t.failed and not t.changed and t.writes == [], (name, t.result, run.summary())
+    change = run["nested change"]
+    assert change.changed and set(change.diff["after"]) == {"healthchecks"}, change.diff
+    assert "interval" not in str(change.diff), f"diff should show the changed path only: {change.diff}"
+    held = admin.entity(kongsim, "/upstreams/pool")["healthchecks"]["active"]
+    assert held["unhealthy"]["tcp_failures"] == 4 and held["healthy"]["interval"] == 10, held
+    bad = run["bad value"]
+    assert bad.failed and "type" in bad.msg, bad.result
