@@ -11,7 +11,7 @@ import re
 import ssl
 import time
 from typing import Any, Callable, Iterator
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongAPIError, KongConnectionError
 from ansible_collections.aigateway.kong.plugins.module_utils.transport import (
@@ -116,6 +116,14 @@ def _check_tls_files(ca_path: str | None, cert: str | None, key: str | None) -> 
     return None
 
 
+def redact_userinfo(url: str) -> str:
+    """Hide credentials written into a URL (http://user:secret@host) before it is shown."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
 class KongClient:
     """Talks JSON to the Admin API with bounded retries, pagination and one-line errors."""
 
@@ -136,6 +144,7 @@ class KongClient:
         warn: Callable[[str], None] | None = None,
     ) -> None:
         self.base_url = admin_url.rstrip("/")
+        self.shown_base = redact_userinfo(self.base_url)  # what error messages print
         self.prefix = "/" + quote_key(workspace) if workspace else ""
         self.timeout = timeout
         self.retries = max(0, retries)
@@ -187,6 +196,7 @@ class KongClient:
         if query:
             url += ("&" if "?" in url else "?") + urlencode({k: v for k, v in query.items() if v is not None})
         shown_path = urlsplit(url).path
+        shown_url = self.shown_base + url[len(self.base_url):]
         headers = dict(self.headers)
         data = None
         if body is not None:
@@ -198,7 +208,7 @@ class KongClient:
             try:
                 response = self.transport.send(method, url, headers, data, self.timeout)
             except TransportError as exc:
-                error = self._connection_error(method, url, exc)
+                error = self._connection_error(method, shown_url, exc)
                 if last or not error.transient:
                     raise error from None
                 self.backoff(attempt, None, error.detail)
@@ -210,9 +220,9 @@ class KongClient:
             if response.status >= 400:
                 hint, shown = None, shown_path
                 if response.status in (401, 403):
-                    hint = "the Admin API at %s refused the request; check admin_token" % self.base_url
+                    hint = "the Admin API at %s refused the request; check admin_token" % self.shown_base
                 elif response.status in RETRY_STATUSES:  # the node matters: name it with the full URL
-                    shown = url.split("?", 1)[0]
+                    shown = shown_url.split("?", 1)[0]
                     if attempts > 1:
                         hint = "gave up after %d attempts; option admin_retries" % attempts
                 raise KongAPIError(method, shown, response.status, payload, hint)
@@ -223,7 +233,7 @@ class KongClient:
         if exc.kind == "timeout":
             detail = "timed out after %ss (option timeout)" % self.timeout
         elif exc.kind == "refused":
-            detail = "connection refused; is Kong's Admin API listening at %s? (option admin_url)" % self.base_url
+            detail = "connection refused; is Kong's Admin API listening at %s? (option admin_url)" % self.shown_base
         elif exc.kind == "tls":
             reason = re.search(
                 r"\[(?:SSL|X509)[^\]]*\][^'\"(]*|[Hh]ostname mismatch[^'\"(]*|EOF occurred in violation of protocol",

@@ -166,7 +166,7 @@ class Engine:
             raise KongError(
                 "Kong at %s runs in DB-less mode (database=off): its Admin API cannot create, change "
                 "or delete %s; manage that node with declarative configuration instead"
-                % (self.client.base_url, self.spec.collection)
+                % (self.client.shown_base, self.spec.collection)
             )
 
     # -- desired state -----------------------------------------------------------------------

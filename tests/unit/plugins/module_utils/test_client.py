@@ -252,3 +252,25 @@ def test_tls_files_are_checked_before_any_request(tmp_path):
     assert check_tls_files({"client_cert": str(cert), "client_key": str(other_key)}) == (
         f"client_key '{other_key}' is not the key of client_cert '{cert}'")
     assert check_tls_files({"client_key": str(tmp_path / "k")}) == f"client_key '{tmp_path / 'k'}' does not exist"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [TransportError("refused", "Connection refused"), TransportError("timeout", "read timed out")],
+)
+def test_credentials_in_admin_url_never_reach_error_messages(failure):
+    transport = Scripted(*[failure] * 4)
+    client = KongClient("http://admin:s3cr3t-pw@127.0.0.1:8001", transport=transport, sleep=lambda _s: None)
+    with pytest.raises(KongConnectionError) as raised:
+        client.request("GET", "/services")
+    assert "s3cr3t-pw" not in str(raised.value)
+    assert "http://***@127.0.0.1:8001/services" in str(raised.value)
+    assert transport.sent[0][1].startswith("http://admin:s3cr3t-pw@127.0.0.1:8001/")  # still used to connect
+
+
+def test_credentials_in_admin_url_are_hidden_on_http_errors():
+    transport = Scripted(*[ok({"message": "busy"}, status=503)] * 4)
+    client = KongClient("https://u:s3cr3t-pw@127.0.0.1:8444/", transport=transport, sleep=lambda _s: None)
+    with pytest.raises(KongAPIError) as raised:
+        client.request("GET", "/services")
+    assert "s3cr3t-pw" not in str(raised.value) and "https://***@127.0.0.1:8444/services" in str(raised.value)
