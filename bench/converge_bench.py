@@ -1,0 +1,223 @@
+"""Converge speed at scale: the ai_gateway role against decK 1.4, on the Kong Admin API simulator.
+
+For each size N it generates a gateway inventory (bench/gen_inventory.py: N consumers with a key-auth
+key and a rate limit each, hosted models with routes and ai-proxy plugins, a self-hosted model with an
+upstream and targets) and the decK state file holding the same entities (bench/gen_deck_state.py),
+then measures, each tool on a fresh simulator (tests/kongsim/serve.py on 127.0.0.1):
+
+* role:  (a) first converge, (b) no-op re-converge, (c) ``--check`` run on the converged gateway;
+* decK:  ``deck sync`` (first), ``deck sync`` (again), ``deck diff`` on the synced state.
+
+Per step: wall time, Admin API requests (the simulator's request log), writes, the controller's peak
+RSS, and the ratio role/decK (first converge vs first sync, no-op and check vs ``deck diff``).
+Prints a table and writes JSON to bench/results/ (not committed). Loopback only; every run has a timeout.
+
+    .venv/bin/python bench/converge_bench.py [--sizes 100,1000] [--only role|deck] [--timeout 1800]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchtools import REPO, Simulator, request_stats, run_timed
+from gen_deck_state import entity_count, write_state
+from gen_inventory import build_inventory, write_inventory
+
+RESULTS = REPO / "bench" / "results"
+PLAYBOOK = REPO / "playbooks" / "site.yml"
+VENV_BIN = Path(sys.executable).parent
+RECAP = re.compile(r"ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)")
+ROLE_STEPS = (("first", []), ("noop", []), ("check", ["--check"]))
+DECK_STEPS = (("sync", "sync"), ("sync-again", "sync"), ("diff", "diff"))
+RATIOS = {"first": "sync", "noop": "diff", "check": "diff"}
+
+
+COLLECTION = [REPO]  # --collection: the collection root whose role and playbook are measured
+
+
+def collections_dir(work: Path) -> Path:
+    root = work / "collections"
+    namespace = root / "ansible_collections" / "aigateway"
+    namespace.mkdir(parents=True, exist_ok=True)
+    link = namespace / "kong"
+    if not link.exists():
+        link.symlink_to(COLLECTION[0], target_is_directory=True)
+    return root
+
+
+def ansible_env(work: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "KONG_"))}
+    env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": str(collections_dir(work)),
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "ANSIBLE_HOME": str(work / "ansible_home"),
+            "ANSIBLE_LOCAL_TEMP": str(work / "ansible_tmp"),
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "PATH": str(VENV_BIN) + os.pathsep + os.environ.get("PATH", ""),
+        }
+    )
+    return env
+
+
+def measure_role(size: int, work: Path, timeout: float) -> list[dict[str, Any]]:
+    rows = []
+    with Simulator() as sim:
+        inventory = write_inventory(work / "inventory", size, sim.url)
+        for step, extra in ROLE_STEPS:
+            sim.clear_log()
+            playbook = COLLECTION[0] / PLAYBOOK.relative_to(REPO)
+            cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(playbook), *extra]
+            timed = run_timed(cmd, ansible_env(work), work, timeout, work / f"role-{size}-{step}.log")
+            recap = RECAP.findall(timed.output)
+            changed = int(recap[-1][1]) if recap else None
+            failed = int(recap[-1][3]) if recap else None
+            row = {"tool": "role", "step": step, "rc": timed.rc, "seconds": timed.seconds}
+            row.update(request_stats(sim.log()))
+            row.update({"max_rss_mb": timed.max_rss_mb, "changed_tasks": changed, "failed_tasks": failed})
+            if timed.rc != 0:
+                row["error"] = timed.output[-2000:]
+            rows.append(row)
+            print(f"  role {step:<10} {timed.seconds:8.2f}s {row['requests']:6d} requests rc={timed.rc}")
+    return rows
+
+
+def measure_deck(size: int, work: Path, timeout: float) -> list[dict[str, Any]]:
+    deck = shutil.which("deck")
+    if deck is None:
+        raise SystemExit("deck is not on PATH (scripts/install-deck installs decK 1.4)")
+    state = write_state(work / "state.yaml", build_inventory(size, "http://127.0.0.1:8001"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DECK_")}
+    env["HOME"] = str(work)
+    rows = []
+    with Simulator() as sim:
+        for step, command in DECK_STEPS:
+            sim.clear_log()
+            cmd = [deck, "--kong-addr", sim.url, "--no-color", command, "-s", str(state)]
+            timed = run_timed(cmd, env, work, timeout, work / f"deck-{size}-{step}.log")
+            row = {"tool": "deck", "step": step, "rc": timed.rc, "seconds": timed.seconds}
+            row.update(request_stats(sim.log()))
+            row["max_rss_mb"] = timed.max_rss_mb
+            summary = re.findall(r"(Created|Updated|Deleted): (\d+)", timed.output)
+            row["summary"] = {k.lower(): int(v) for k, v in summary}
+            if timed.rc != 0:
+                row["error"] = timed.output[-2000:]
+            rows.append(row)
+            print(f"  deck {step:<10} {timed.seconds:8.2f}s {row['requests']:6d} requests rc={timed.rc}")
+    return rows
+
+
+def add_ratios(rows: list[dict[str, Any]]) -> None:
+    deck = {r["step"]: r for r in rows if r["tool"] == "deck"}
+    for row in rows:
+        other = deck.get(RATIOS.get(row["step"], ""))
+        if row["tool"] == "role" and other and other["seconds"] > 0:
+            row["ratio_vs"] = "deck " + other["step"]
+            row["time_ratio"] = row["seconds"] / other["seconds"]
+            row["request_ratio"] = row["requests"] / max(1, other["requests"])
+
+
+COLUMNS = ("N", "ents", "tool", "step", "seconds", "requests", "writes", "req/ent", "rss MB")
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    widths = (6, 6, 5, 10, 9, 9, 7, 8, 8)
+    head = " ".join(f"{name:>{w}}" for name, w in zip(COLUMNS, widths, strict=True)) + "  role/decK (time, requests)"
+    lines = [head, "-" * len(head)]
+    for size in results:
+        for row in size["rows"]:
+            ratio = ""
+            if "time_ratio" in row:
+                ratio = f"{row['time_ratio']:.1f}x, {row['request_ratio']:.1f}x vs {row['ratio_vs']}"
+            per_entity = row["requests"] / max(1, size["entities"])
+            lines.append(
+                f"{size['size']:>6} {size['entities']:>6} {row['tool']:>5} {row['step']:>10} {row['seconds']:>9.2f} "
+                f"{row['requests']:>9} {row['writes']:>7} {per_entity:>8.3f} {row['max_rss_mb']:>8.0f}  {ratio}"
+            )
+    return "\n".join(lines)
+
+
+def markdown(results: list[dict[str, Any]]) -> str:
+    """The table as Markdown (for the README)."""
+    lines = [
+        "| N | entities | tool | step | seconds | Admin API requests | writes | requests/entity | peak RSS MB "
+        "| role/decK |",
+        "|---:|---:|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for size in results:
+        for row in size["rows"]:
+            ratio = f"{row['time_ratio']:.1f}x time vs {row['ratio_vs']}" if "time_ratio" in row else ""
+            per_entity = row["requests"] / max(1, size["entities"])
+            lines.append(
+                f"| {size['size']} | {size['entities']} | {row['tool']} | {row['step']} | {row['seconds']:.2f} "
+                f"| {row['requests']} | {row['writes']} | {per_entity:.3f} | {row['max_rss_mb']:.0f} | {ratio} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000", help="comma-separated consumer counts (default 100,1000)")
+    parser.add_argument("--only", choices=("role", "deck"), help="measure one tool only")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per run (default 1800)")
+    parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (inventories, logs)")
+    parser.add_argument("--collection", type=Path, default=REPO, help="collection root to measure (default: this one)")
+    args = parser.parse_args()
+    COLLECTION[0] = args.collection.resolve()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results = []
+    work_root = Path(tempfile.mkdtemp(prefix="converge-bench-"))
+    try:
+        for size in sizes:
+            work = work_root / str(size)
+            work.mkdir()
+            from gen_deck_state import build_state
+
+            entities = entity_count(build_state(build_inventory(size, "http://127.0.0.1:8001")))
+            print(f"N={size} ({entities} entities)")
+            rows = []
+            if args.only in (None, "role"):
+                rows += measure_role(size, work, args.timeout)
+            if args.only in (None, "deck"):
+                rows += measure_deck(size, work, args.timeout)
+            add_ratios(rows)
+            results.append({"size": size, "entities": entities, "rows": rows})
+    finally:
+        if args.keep:
+            print("work directory:", work_root)
+        else:
+            shutil.rmtree(work_root, ignore_errors=True)
+    print(table(results))
+    if args.markdown:
+        print(markdown(results))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / (f"converge-{stamp}.json")
+    meta = {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "deck": subprocess.run(["deck", "version"], capture_output=True, text=True, check=False).stdout.strip()
+        if shutil.which("deck")
+        else None,
+    }
+    out.write_text(json.dumps({"meta": meta, "results": results}, indent=2))
+    print("results:", out)
+
+
+if __name__ == "__main__":
+    main()

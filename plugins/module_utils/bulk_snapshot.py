@@ -1,0 +1,238 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A read-through snapshot in front of ``KongClient`` for tasks that reconcile many entities.
+
+Each collection the engine reads is listed once (pages of 1000) and indexed by id and endpoint key.
+Lookups the snapshot can answer exactly come from it:
+
+* ``GET /{collection}/{key}`` and ``GET /{parents}/{pid}/{nested}/{key}`` that match an entity
+  (a UUID key matches the id, any other key the endpoint key, as Kong's ``select`` does);
+* listings ``/{collection}`` and ``/{parents}/{pid}/{nested}`` without a query, and
+  ``GET /consumers?custom_id=``.
+
+Anything else, and every miss, goes to Kong unchanged, so errors (404 of a missing parent, 400 of an
+invalid key) stay Kong's own. Writes go to Kong; their answers update the snapshot. A failed write, or
+a DELETE (Kong cascades), drops the snapshots it may have made stale, and later reads list again.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any, Iterator
+from urllib.parse import unquote
+
+from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongConnectionError, KongError
+
+LIST_SIZE = 1000
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# collection -> endpoint key (None: Kong addresses it by id only)
+ENDPOINT_KEYS = {
+    "services": "name",
+    "routes": "name",
+    "consumers": "username",
+    "upstreams": "name",
+    "plugins": "instance_name",
+    "key-auths": "key",
+    "basic-auths": "username",
+    "acls": None,
+    "jwts": "key",
+    "hmac-auths": "username",
+}
+# keys Kong accepts only under the parent (/consumers/{c}/acls/{group})
+NESTED_KEYS = {"acls": "group"}
+# nested path segment -> collection; parent collection -> foreign key field
+NESTED = {
+    "key-auth": "key-auths",
+    "basic-auth": "basic-auths",
+    "acls": "acls",
+    "jwt": "jwts",
+    "hmac-auth": "hmac-auths",
+    "plugins": "plugins",
+}
+PARENT_FIELDS = {"services": "service", "routes": "route", "consumers": "consumer", "upstreams": "upstream"}
+# what Kong deletes with an entity (its snapshots are dropped after a DELETE)
+CASCADES = {
+    "services": ("routes", "plugins"),
+    "routes": ("plugins",),
+    "consumers": ("key-auths", "basic-auths", "acls", "jwts", "hmac-auths", "plugins"),
+}
+
+
+def _id_of(value: Any) -> Any:
+    return value.get("id") if isinstance(value, dict) else None
+
+
+class Snapshot:
+    """The entities of one collection as listed once, indexed by id, endpoint key and parent."""
+
+    def __init__(self, collection: str, rows: list[dict[str, Any]]) -> None:
+        self.key = ENDPOINT_KEYS.get(collection)
+        self.by_id: dict[str, dict[str, Any]] = {}
+        self.by_key: dict[Any, dict[str, Any]] = {}
+        self._children: dict[str, dict[Any, list[dict[str, Any]]]] = {}
+        for row in rows:
+            self.put(row)
+
+    def put(self, row: dict[str, Any]) -> None:
+        self.remove(row["id"])
+        self.by_id[row["id"]] = row
+        if self.key and row.get(self.key) is not None:
+            self.by_key[row[self.key]] = row
+        self._children.clear()
+
+    def remove(self, entity_id: str) -> None:
+        old = self.by_id.pop(entity_id, None)
+        if old is not None and self.key and self.by_key.get(old.get(self.key)) is old:
+            del self.by_key[old[self.key]]
+        self._children.clear()
+
+    def select(self, key: str) -> dict[str, Any] | None:
+        """Kong's ``select`` by URL key: a UUID is the id, anything else the endpoint key."""
+        if UUID_RE.match(key):
+            return self.by_id.get(key)
+        return self.by_key.get(key) if self.key else None
+
+    def children(self, field: str, parent_id: str) -> list[dict[str, Any]]:
+        if field not in self._children:
+            index: dict[Any, list[dict[str, Any]]] = {}
+            for row in self.by_id.values():
+                index.setdefault(_id_of(row.get(field)), []).append(row)
+            self._children[field] = index
+        return list(self._children[field].get(parent_id, ()))
+
+
+class SnapshotClient:
+    """Wraps a ``KongClient``; same interface for the engine, fewer requests for bulk tasks."""
+
+    def __init__(self, client: KongClient) -> None:
+        self.client = client
+        self.snapshots: dict[str, Snapshot] = {}
+        self.unreachable: dict[str, KongConnectionError] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def snapshot(self, collection: str) -> Snapshot:
+        """The collection's snapshot, listed on first use. A listing that got no answer (retries spent) is
+        not sent again: the next items get the same error at once."""
+        if collection in self.unreachable:
+            raise self.unreachable[collection]
+        if collection not in self.snapshots:
+            try:
+                rows = list(self.client.paginate("/" + collection, size=LIST_SIZE))
+            except KongConnectionError as exc:
+                self.unreachable[collection] = exc
+                raise
+            self.snapshots[collection] = Snapshot(collection, rows)
+        return self.snapshots[collection]
+
+    def forget(self, *collections: str) -> None:
+        """Drop these snapshots (all of them when none is named); later reads list again."""
+        for collection in collections or tuple(self.snapshots):
+            self.snapshots.pop(collection, None)
+
+    def _deleted(self, collection: str, key: str | None) -> None:
+        snapshot = self.snapshots.get(collection)
+        if snapshot is not None and key and UUID_RE.match(key):
+            snapshot.remove(key)
+        else:
+            self.forget(collection)
+        for child in CASCADES.get(collection, ()):
+            self.forget(child)
+
+    def _parse(self, path: str) -> tuple[str, str | None, str | None, str | None] | None:
+        """``/c``, ``/c/k``, ``/p/pk/n``, ``/p/pk/n/k`` -> (collection, key, parent collection, parent key)."""
+        if "?" in path:
+            return None
+        parts = [unquote(p) for p in path.strip("/").split("/")]
+        if len(parts) in (1, 2) and parts[0] in ENDPOINT_KEYS:
+            return parts[0], parts[1] if len(parts) == 2 else None, None, None
+        if len(parts) in (3, 4) and parts[0] in PARENT_FIELDS and parts[2] in NESTED:
+            collection = NESTED[parts[2]]
+            if collection == "plugins" and parts[0] == "upstreams":
+                return None
+            return collection, parts[3] if len(parts) == 4 else None, parts[0], parts[1]
+        return None
+
+    def _parent(self, parent: str, key: str) -> dict[str, Any] | None:
+        return self.snapshot(parent).select(key)
+
+    def _lookup(self, path: str) -> tuple[bool, Any]:
+        """(answered, value): answered is False when the request must go to Kong."""
+        parsed = self._parse(path)
+        if parsed is None:
+            return False, None
+        collection, key, parent, parent_key = parsed
+        parent_row = None
+        if parent is not None:
+            parent_row = self._parent(parent, parent_key or "")
+            if parent_row is None:
+                return False, None
+        if key is None:
+            return True, None  # a listing: see paginate()
+        snapshot = self.snapshot(collection)
+        row = snapshot.select(key)
+        if row is None and parent_row is not None and collection in NESTED_KEYS and not UUID_RE.match(key):
+            field = NESTED_KEYS[collection]
+            siblings = snapshot.children(PARENT_FIELDS[parent or ""], parent_row["id"])
+            row = next((r for r in siblings if r.get(field) == key), None)
+        if row is None:
+            return False, None
+        if parent_row is not None and _id_of(row.get(PARENT_FIELDS[parent or ""])) != parent_row["id"]:
+            return False, None
+        return True, copy.deepcopy(row)
+
+    # -- the client interface the engine uses -------------------------------------------------
+
+    def get_or_none(self, path: str, query: dict[str, Any] | None = None) -> Any:
+        if not query:
+            answered, value = self._lookup(path)
+            if answered and value is not None:
+                return value
+        return self.client.get_or_none(path, query)
+
+    def paginate(self, path: str, query: dict[str, Any] | None = None, size: int = LIST_SIZE) -> Iterator[Any]:
+        parsed = None if query else self._parse(path)
+        if parsed is None or parsed[1] is not None:
+            return self.client.paginate(path, query, size)
+        collection, _key, parent, parent_key = parsed
+        if parent is None:
+            rows = list(self.snapshot(collection).by_id.values())
+        else:
+            parent_row = self._parent(parent, parent_key or "")
+            if parent_row is None:
+                return self.client.paginate(path, query, size)
+            rows = self.snapshot(collection).children(PARENT_FIELDS[parent], parent_row["id"])
+        return iter(copy.deepcopy(rows))
+
+    def request(self, method: str, path: str, query: dict[str, Any] | None = None, body: Any = None) -> Any:
+        method = method.upper()
+        if method == "GET":
+            if path == "/consumers" and query and set(query) == {"custom_id"}:
+                rows = self.snapshot("consumers").by_id.values()
+                return {"data": copy.deepcopy([r for r in rows if r.get("custom_id") == query["custom_id"]]),
+                        "next": None}
+            return self.client.request(method, path, query, body)
+        parsed = self._parse(path.split("?", 1)[0])
+        collection = parsed[0] if parsed else None
+        try:
+            answer = self.client.request(method, path, query, body)
+        except KongError:
+            if collection:
+                self.forget(collection)
+            else:
+                self.forget()
+            raise
+        if collection is None:
+            self.forget()  # a shape the snapshot does not know: list again when needed
+        elif method == "DELETE":
+            self._deleted(collection, parsed[1] if parsed else None)
+        elif isinstance(answer, dict) and "id" in answer and collection in self.snapshots:
+            self.snapshots[collection].put(copy.deepcopy(answer))
+        else:
+            self.forget(collection)
+        return answer

@@ -1,0 +1,141 @@
+#!/usr/bin/python
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: kong_entities
+short_description: Manage many Kong Gateway entities of one type in one task
+version_added: 0.1.0
+author:
+  - aigateway.kong contributors (!UNKNOWN)
+description:
+  - Creates, updates or deletes a list of entities of one type (services, routes, consumers, credentials,
+    upstreams, targets, plugins, certificates), each described with the options of the matching
+    single-entity module, for example M(aigateway.kong.kong_consumer) for O(entity=consumers).
+  - Each item is checked and applied exactly as the single-entity module would apply it (same options and
+    rules, same comparison, check mode, diff and secret masking). Only the reading differs. The entity
+    types the items need are listed once (pages of 1000) and looked up in memory, so a task with a thousand
+    unchanged items sends a handful of requests instead of thousands. Lookups the listing cannot answer, and
+    every write, go to Kong as the single-entity module sends them.
+  - Items are applied in order. A failing item does not stop the others; the task then fails and its message
+    names every failed item.
+extends_documentation_fragment:
+  - aigateway.kong.connection
+  - aigateway.kong.attributes
+  - aigateway.kong.attributes.action_group
+options:
+  entity:
+    description:
+      - The type of the entities, as Kong names its collection.
+      - V(key-auths), V(basic-auths), V(acls), V(jwts) and V(hmac-auths) are consumer credentials with the
+        options of M(aigateway.kong.kong_consumer_credential); their C(type) follows from O(entity).
+    type: str
+    required: true
+    choices: [services, routes, consumers, upstreams, targets, plugins, certificates, key-auths, basic-auths, acls,
+      jwts, hmac-auths]
+  items:
+    description:
+      - The entities, each a dict of the single-entity module's options (including C(state) and C(id)), without the
+        connection options, which are the task's.
+    type: list
+    elements: dict
+    required: true
+  defaults:
+    description:
+      - Options merged under every item (an item's own value wins), for example the tags every entity carries.
+    type: dict
+    default: {}
+notes:
+  - Secrets in items (credential keys and passwords, plugin configuration secrets) are masked in all output,
+    as the single-entity modules mask them.
+seealso:
+  - module: aigateway.kong.kong_consumer
+  - module: aigateway.kong.kong_consumer_credential
+  - module: aigateway.kong.kong_plugin
+"""
+
+EXAMPLES = r"""
+- name: A thousand consumers in one task
+  aigateway.kong.kong_entities:
+    admin_url: http://127.0.0.1:8001
+    entity: consumers
+    defaults:
+      tags: [ai-gateway]
+    items:
+      - username: team-search
+      - username: team-chat
+
+- name: Their API keys
+  aigateway.kong.kong_entities:
+    admin_url: http://127.0.0.1:8001
+    entity: key-auths
+    items:
+      - consumer: team-search
+        key: "{{ vault_team_search_key }}"
+  no_log: true
+
+- name: Preview without changing anything
+  aigateway.kong.kong_entities:
+    admin_url: http://127.0.0.1:8001
+    entity: plugins
+    items:
+      - instance_name: team-search-rate-limiting
+        name: rate-limiting
+        consumer: team-search
+        config:
+          minute: 60
+  check_mode: true
+"""
+
+RETURN = r"""
+results:
+  description:
+    - One result per item, in order, as the single-entity module returns it (C(changed), C(msg), C(diff) and the
+      entity under the module's key, for example C(consumer) or C(credential)), plus the C(item) as given.
+    - A failed item has C(failed=true) and C(msg) instead of the entity.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - changed: true
+      msg: consumer 'team-search' created
+      consumer:
+        id: 0b5a6f2e-3c7d-4e8f-9a1b-2c3d4e5f6a7b
+        username: team-search
+      item:
+        username: team-search
+msg:
+  description: A count of what happened, or the items that failed.
+  returned: always
+  type: str
+  sample: "consumers: 1 created, 999 unchanged"
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BulkRun, bulk_argument_spec
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import new_client
+
+
+def main() -> None:
+    module = AnsibleModule(argument_spec=bulk_argument_spec(), supports_check_mode=True)
+    run = BulkRun(
+        new_client(module),
+        module.params["entity"],
+        module.params["items"],
+        module.params,
+        defaults=module.params["defaults"],
+        check_mode=module.check_mode,
+        diff=module._diff,
+        warn=module.warn,
+    )
+    module.no_log_values.update(run.secret_values())
+    result = run.run()
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
