@@ -142,26 +142,7 @@ def run_playbook_in(
     results_file = workdir / "task_results.json"
     results_file.unlink(missing_ok=True)
     tracking = bool(sim is not None and track_requests and sim.url.startswith("http://"))
-    run_env = {k: v for k, v in os.environ.items() if not k.startswith(("KONG_", "ANSIBLE_"))}
-    run_env.update(
-        {
-            "ANSIBLE_COLLECTIONS_PATH": str(collections_path),
-            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-            "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACK_DIR),
-            "ANSIBLE_CALLBACKS_ENABLED": "task_results",
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "false",
-            "ANSIBLE_HOME": str(workdir / "ansible_home"),
-            "ANSIBLE_LOCAL_TEMP": str(workdir / "ansible_tmp"),
-            "ANSIBLE_REMOTE_TEMP": str(workdir / "ansible_remote_tmp"),
-            "ANSIBLE_DEPRECATION_WARNINGS": "false",
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_PIPELINING": "true",
-            "TASK_RESULTS_FILE": str(results_file),
-            "TASK_RESULTS_KONGSIM_URL": sim.url if tracking else "",
-        }
-    )
+    run_env = ansible_env(workdir, collections_path, results_file, sim.url if tracking else "")
     run_env.update(env or {})
     cmd = [str(VENV_BIN / "ansible-playbook"), "-i", "inventory.yml", "playbook.yml"]
     if check:
@@ -179,3 +160,29 @@ def run_playbook_in(
     if tracking:
         _attach_requests(tasks_out, raw, sim.request_log())
     return PlaybookRun(rc=proc.returncode, stdout=proc.stdout, stderr=proc.stderr, tasks=tasks_out)
+
+
+def ansible_env(workdir: Path, collections_path: Path, results_file: Path, kongsim_url: str = "") -> dict[str, str]:
+    """The environment of a test's ansible-playbook run: this checkout as the collection, results recorded
+    by the task_results callback, and nothing inherited that points at another Kong or Ansible setup."""
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith(("KONG_", "ANSIBLE_"))}
+    run_env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": str(collections_path),
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACK_DIR),
+            "ANSIBLE_CALLBACKS_ENABLED": "task_results",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+            "ANSIBLE_HOME": str(workdir / "ansible_home"),
+            "ANSIBLE_LOCAL_TEMP": str(workdir / "ansible_tmp"),
+            "ANSIBLE_REMOTE_TEMP": str(workdir / "ansible_remote_tmp"),
+            "ANSIBLE_DEPRECATION_WARNINGS": "false",
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            "ANSIBLE_PIPELINING": "true",
+            "TASK_RESULTS_FILE": str(results_file),
+            "TASK_RESULTS_KONGSIM_URL": kongsim_url,
+        }
+    )
+    return run_env

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 from helpers import admin
-from helpers.playbook import CALLBACK_DIR, VENV_BIN, PlaybookRun, TaskResult
+from helpers.playbook import VENV_BIN, PlaybookRun, TaskResult, ansible_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -154,23 +154,7 @@ def run_site(
     (inventory / "group_vars" / "kong_admin.yml").write_text(yaml.safe_dump(variables, sort_keys=False))
     results_file = workdir / "task_results.json"
     results_file.unlink(missing_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KONG_", "ANSIBLE_"))}
-    env.update(
-        {
-            "ANSIBLE_COLLECTIONS_PATH": str(collections_path),
-            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-            "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACK_DIR),
-            "ANSIBLE_CALLBACKS_ENABLED": "task_results",
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "false",
-            "ANSIBLE_HOME": str(workdir / "ansible_home"),
-            "ANSIBLE_LOCAL_TEMP": str(workdir / "ansible_tmp"),
-            "ANSIBLE_DEPRECATION_WARNINGS": "false",
-            "ANSIBLE_PIPELINING": "true",
-            "TASK_RESULTS_FILE": str(results_file),
-            "TASK_RESULTS_KONGSIM_URL": "",
-        }
-    )
+    env = ansible_env(workdir, collections_path, results_file)
     cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(SITE), *extra_args]
     if check:
         cmd.append("--check")
