@@ -145,12 +145,7 @@ def run_playbook_in(
     run_env = ansible_env(workdir, collections_path, results_file, sim.url if tracking else "")
     run_env.update(env or {})
     cmd = [str(VENV_BIN / "ansible-playbook"), "-i", "inventory.yml", "playbook.yml"]
-    if check:
-        cmd.append("--check")
-    if diff:
-        cmd.append("--diff")
-    if verbosity:
-        cmd.append("-" + "v" * verbosity)
+    cmd += run_flags(check, diff, verbosity)
     if extra_vars:  # from a file, as secrets would come from a vault: never on the command line
         (workdir / "extra_vars.json").write_text(json.dumps(extra_vars))
         cmd += ["-e", "@extra_vars.json"]
@@ -186,3 +181,13 @@ def ansible_env(workdir: Path, collections_path: Path, results_file: Path, kongs
         }
     )
     return run_env
+
+
+def run_flags(check: bool, diff: bool, verbosity: int) -> list[str]:
+    """ansible-playbook's --check, --diff and -v... flags for a test run."""
+    flags = ["--check"] if check else []
+    if diff:
+        flags.append("--diff")
+    if verbosity:
+        flags.append("-" + "v" * verbosity)
+    return flags

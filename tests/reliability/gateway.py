@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 from helpers import admin
-from helpers.playbook import VENV_BIN, PlaybookRun, TaskResult, ansible_env
+from helpers.playbook import VENV_BIN, PlaybookRun, TaskResult, ansible_env, run_flags
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE = REPO_ROOT / "playbooks" / "site.yml"
@@ -156,12 +156,7 @@ def run_site(
     results_file.unlink(missing_ok=True)
     env = ansible_env(workdir, collections_path, results_file)
     cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(SITE), *extra_args]
-    if check:
-        cmd.append("--check")
-    if diff:
-        cmd.append("--diff")
-    if verbosity:
-        cmd.append("-" + "v" * verbosity)
+    cmd += run_flags(check, diff, verbosity)
     started = time.monotonic()
     proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=600, check=False)
     seconds = time.monotonic() - started
