@@ -12,13 +12,14 @@ Per step: wall time, Admin API requests (the simulator's request log), writes, t
 RSS, and the ratio role/decK (first converge vs first sync, no-op and check vs ``deck diff``).
 Prints a table and writes JSON to bench/results/ (not committed). Loopback only; every run has a timeout.
 
-    .venv/bin/python bench/converge_bench.py [--sizes 100,1000] [--only role|deck] [--timeout 1800]
+    .venv/bin/python bench/converge_bench.py [--sizes 100,1000,3000] [--only role|deck] [--timeout 1800]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -168,6 +169,27 @@ def markdown(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def memory_growth(results: list[dict[str, Any]]) -> list[str]:
+    """Peak RSS growth of the role's runs per added entity, between consecutive sizes, next to the state's size."""
+    lines = []
+    for small, large in itertools.pairwise(results):
+        added = large["entities"] - small["entities"]
+        for step in ("first", "noop"):
+            before, after = (
+                next((r["max_rss_mb"] for r in size["rows"] if r["tool"] == "role" and r["step"] == step), None)
+                for size in (small, large)
+            )
+            if before is None or after is None or added <= 0:
+                continue
+            per_entity = (after - before) * 1024 / added
+            state = large["state_bytes"] / 1024 / large["entities"]
+            lines.append(
+                f"role {step}: peak RSS {before:.0f} MB (N={small['size']}) -> {after:.0f} MB (N={large['size']}): "
+                f"{per_entity:.1f} KB per added entity; the state is {state:.2f} KB of JSON per entity"
+            )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000", help="comma-separated consumer counts (default 100,1000)")
@@ -187,7 +209,8 @@ def main() -> None:
             work.mkdir()
             from gen_deck_state import build_state
 
-            entities = entity_count(build_state(build_inventory(size, "http://127.0.0.1:8001")))
+            state = build_state(build_inventory(size, "http://127.0.0.1:8001"))
+            entities = entity_count(state)
             print(f"N={size} ({entities} entities)")
             rows = []
             if args.only in (None, "role"):
@@ -195,15 +218,18 @@ def main() -> None:
             if args.only in (None, "deck"):
                 rows += measure_deck(size, work, args.timeout)
             add_ratios(rows)
-            results.append({"size": size, "entities": entities, "rows": rows})
+            results.append({"size": size, "entities": entities, "state_bytes": len(json.dumps(state)), "rows": rows})
     finally:
         if args.keep:
             print("work directory:", work_root)
         else:
             shutil.rmtree(work_root, ignore_errors=True)
     print(table(results))
+    growth = memory_growth(results)
+    print("\n".join(growth))
     if args.markdown:
         print(markdown(results))
+        print("\n".join("- " + line for line in growth))
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / (f"converge-{stamp}.json")

@@ -1,6 +1,6 @@
 """The decK 1.4 state file holding what the ai_gateway role creates for a bench inventory.
 
-It mirrors the role's mapping (roles/ai_gateway/vars/main.yml) for the features bench/gen_inventory.py
+It mirrors the role's mapping (plugins/plugin_utils/ai_gateway_model.py) for the features bench/gen_inventory.py
 uses: services, routes, the pre-function (Bearer), key-auth and ai-proxy plugins of each model, the
 upstream and targets of the self-hosted model, and each consumer with its key-auth key and its
 rate-limiting plugin, all carrying the same tag. The one difference: decK 1.4 predates plugin
@@ -12,6 +12,7 @@ rate-limiting plugin, all carrying the same tag. The one difference: decK 1.4 pr
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,8 +33,12 @@ def role_default(name: str) -> Any:
 
 
 def bearer_lua(key_name: str) -> str:
-    text = yaml.safe_load((ROLE / "vars" / "main.yml").read_text())["__kong_ai_gateway_bearer_lua"]
-    return text.replace("{{ kong_ai_gateway_key_names[0] }}", key_name)
+    """The role's Bearer pre-function code (the module holds plain Python: loaded from its file)."""
+    path = ROLE.parents[1] / "plugins" / "plugin_utils" / "ai_gateway_model.py"
+    loader = importlib.util.spec_from_file_location("ai_gateway_model", path)
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    return module.BEARER_LUA.replace("KEY_NAME", key_name)
 
 
 def service_of(model: dict[str, Any], tags: list[str]) -> dict[str, Any]:

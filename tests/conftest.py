@@ -14,7 +14,10 @@ REPO_ROOT = TESTS_DIR.parent
 if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
 
+from helpers.importable import ensure_collection_importable  # noqa: E402
 from helpers.playbook import PlaybookRun, run_playbook_in  # noqa: E402
+
+ensure_collection_importable()
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@
 
 Every item is checked against the argument spec and rules of the matching single-entity module, then
 runs ``Engine.run()`` exactly as that module would (check mode, diff, masking, errors); only the reads
-are served by ``SnapshotClient``. Items run in order; a failed item does not stop the others (like a
-loop), and the task fails at the end naming every failed item.
+are served by ``SnapshotClient``. A failed item does not stop the others (like a loop), and the task
+fails at the end naming every failed item. With ``workers`` above 1 (and not in check mode), items that
+cannot address the same entity are applied by that many threads (see ``bulk_lanes``); results stay in
+item order and are those of the items applied one after the other.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from typing import Any, Callable
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible_collections.aigateway.kong.plugins.module_utils.argspec import connection_argument_spec
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk_lanes import identities, lanes, run_lanes
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk_snapshot import SnapshotClient
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
-from ansible_collections.aigateway.kong.plugins.module_utils.compare import values_at
 from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
 from ansible_collections.aigateway.kong.plugins.module_utils.runner import (
@@ -25,9 +27,11 @@ from ansible_collections.aigateway.kong.plugins.module_utils.runner import (
     error_details,
     selected_rules,
 )
+from ansible_collections.aigateway.kong.plugins.module_utils.secrets import items_secrets
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import CREDENTIALS, ENTITIES, EntitySpec
 
 CONNECTION_OPTIONS = frozenset(connection_argument_spec())
+DEFAULT_WORKERS = 1  # threads pay off only when Kong's writes wait on its database
 COLLECTIONS = (
     "services",
     "routes",
@@ -53,6 +57,7 @@ def bulk_argument_spec() -> dict[str, Any]:
         entity=dict(type="str", required=True, choices=list(COLLECTIONS)),
         items=dict(type="list", elements="dict", required=True),
         defaults=dict(type="dict", default={}),
+        workers=dict(type="int", default=DEFAULT_WORKERS),
     )
     return spec
 
@@ -91,7 +96,9 @@ class BulkRun:
         check_mode: bool = False,
         diff: bool = False,
         warn: Callable[[str], None] | None = None,
+        workers: int | None = None,
     ) -> None:
+        """``connection``: the task's options (its connection options, and ``workers`` unless given)."""
         self.spec = ENTITIES[collection]
         self.collection = collection
         self.client = SnapshotClient(client)
@@ -101,6 +108,9 @@ class BulkRun:
         self.check_mode = check_mode
         self.diff_mode = diff
         self.warn = warn or (lambda message: None)
+        if workers is None:
+            workers = connection.get("workers")
+        self.workers: int = DEFAULT_WORKERS if workers is None else workers
         argument_spec, rules = item_validation(collection)
         self.validator = ArgumentSpecValidator(argument_spec, **rules)
         self.own = set(_without_connection(entity_argument_spec(self.spec))) | {"type"}
@@ -132,37 +142,43 @@ class BulkRun:
 
     def secret_values(self) -> list[str]:
         """Every secret any item holds (no_log options and plugin config secrets), to mask in all output."""
-        found: list[str] = []
-        for item in self.items:
-            if not isinstance(item, dict):
-                continue
-            merged = dict(self.defaults)
-            merged.update(item)
-            secret_paths = tuple(self.spec.masked_paths(merged, None))
-            found.extend(str(v) for v in values_at(merged, secret_paths) if v not in (None, ""))
-        return found
+        return sorted(items_secrets(self.spec, self.items, self.defaults))
 
     def run(self) -> dict[str, Any]:
-        results: list[dict[str, Any]] = []
-        failures: list[str] = []
+        if self.workers < 1:
+            return {"failed": True, "changed": False, "msg": "workers must be 1 or more (got %d)" % self.workers}
+        results: list[dict[str, Any]] = [{} for _item in self.items]
+        failures: list[str | None] = [None] * len(self.items)
+        valid: list[tuple[int, dict[str, Any]]] = []
         for index, item in enumerate(self.items):
             params, error = self.params(item)
-            label = item_label(self.spec, index, item)
             if params is None:
-                failures.append("%s: %s" % (label, error))
-                results.append({"failed": True, "changed": False, "msg": error, "item": item})
-                continue
-            engine = Engine(self.client, self.spec, params, check_mode=self.check_mode, warn=self.warn)
-            try:
-                outcome = engine.run()
-            except KongError as exc:
-                message = exc.describe(engine.action)
-                failures.append("%s: %s" % (label, message))
-                results.append(dict(failed=True, changed=False, msg=message, item=item, **error_details(exc)))
-                continue
-            outcome["item"] = item
-            results.append(outcome)
-        return self.summary(results, failures)
+                failures[index] = "%s: %s" % (item_label(self.spec, index, item), error)
+                results[index] = {"failed": True, "changed": False, "msg": error, "item": item}
+            else:
+                valid.append((index, params))
+
+        def apply(position: int) -> None:
+            index, params = valid[position]
+            results[index], failures[index] = self.apply(index, params)
+
+        groups = lanes([identities(self.spec, params) for _index, params in valid])
+        # check mode writes nothing, so there is nothing to overlap; in order, its warnings keep their order too
+        run_lanes(groups, apply, 1 if self.check_mode else self.workers)
+        return self.summary(results, [f for f in failures if f is not None])
+
+    def apply(self, index: int, params: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """One item through the engine: its result, and the failure line when it failed."""
+        item = self.items[index]
+        engine = Engine(self.client, self.spec, params, check_mode=self.check_mode, warn=self.warn)
+        try:
+            outcome = engine.run()
+        except KongError as exc:
+            message = exc.describe(engine.action)
+            failure = "%s: %s" % (item_label(self.spec, index, item), message)
+            return dict(failed=True, changed=False, msg=message, item=item, **error_details(exc)), failure
+        outcome["item"] = item
+        return outcome, None
 
     def summary(self, results: list[dict[str, Any]], failures: list[str]) -> dict[str, Any]:
         counts: dict[str, int] = {}
@@ -181,3 +197,27 @@ class BulkRun:
             task["failed"] = True
             task["msg"] = "%d of %d %s failed: %s" % (len(failures), len(results), self.collection, "; ".join(failures))
         return task
+
+
+def bulk_secrets(params: dict[str, Any]) -> set[str]:
+    """The secrets in kong_entities options, validated or not (for ``SecretAwareModule`` and the action)."""
+    spec = ENTITIES.get(params.get("entity")) if isinstance(params.get("entity"), str) else None
+    return items_secrets(spec, params.get("items"), params.get("defaults")) if spec else set()
+
+
+def bulk_task(
+    params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None], no_log: set[str]
+) -> tuple[dict[str, Any], set[str]]:
+    """kong_entities for validated ``params`` (module and action alike): the result and the values to mask."""
+    run = BulkRun(
+        KongClient.from_params(params, warn=warn),
+        params["entity"],
+        params["items"],
+        params,
+        defaults=params["defaults"],
+        check_mode=check_mode,
+        diff=diff,
+        warn=warn,
+        workers=params["workers"],
+    )
+    return run.run(), no_log | set(run.secret_values())

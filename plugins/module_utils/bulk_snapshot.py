@@ -2,28 +2,32 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A read-through snapshot in front of ``KongClient`` for tasks that reconcile many entities.
 
-Each collection the engine reads is listed once (pages of 1000) and indexed by id and endpoint key.
-Lookups the snapshot can answer exactly come from it:
+Each collection the engine reads is listed once (pages of 1000) and indexed by id, endpoint key and
+parent. Lookups the snapshot can answer exactly come from it:
 
-* ``GET /{collection}/{key}`` and ``GET /{parents}/{pid}/{nested}/{key}`` that match an entity
-  (a UUID key matches the id, any other key the endpoint key, as Kong's ``select`` does);
+* ``GET /{collection}/{key}`` and ``GET /{parents}/{pid}/{nested}/{key}`` under a parent the snapshot
+  holds: a UUID key is the id, any other key the endpoint key, as Kong's ``select`` reads them. A miss is
+  Kong's 404 while the snapshot is complete, for keys Kong would not refuse (a UUID, or a plain name for
+  an endpoint key that accepts any such name); other keys go to Kong, which may answer 400;
 * listings ``/{collection}`` and ``/{parents}/{pid}/{nested}`` without a query, and
   ``GET /consumers?custom_id=``.
 
-Anything else, and every miss, goes to Kong unchanged, so errors (404 of a missing parent, 400 of an
-invalid key) stay Kong's own. Writes go to Kong; their answers update the snapshot. A failed write, or
-a DELETE (Kong cascades), drops the snapshots it may have made stale, and later reads list again.
+Anything else goes to Kong unchanged. Writes go to Kong; their answers update the snapshot. A write
+that failed in a way that may have changed Kong, or revealed an entity the listing did not have (409),
+makes the snapshot incomplete: the entity it addressed is dropped and misses go to Kong again. A DELETE
+drops the snapshots of what Kong cascades. The client may be shared by threads (one lock).
 """
 
 from __future__ import annotations
 
-import copy
 import re
+import threading
 from typing import Any, Iterator
 from urllib.parse import unquote
 
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
-from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongConnectionError, KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.compare import clone
+from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongAPIError, KongConnectionError, KongError
 
 LIST_SIZE = 1000
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -42,6 +46,10 @@ ENDPOINT_KEYS = {
 }
 # keys Kong accepts only under the parent (/consumers/{c}/acls/{group})
 NESTED_KEYS = {"acls": "group"}
+# A key of these characters passes every validator of these endpoint keys (plain strings and Kong's
+# utf8_name); Kong's answer for a missing one is 404. Upstream names are host names: misses ask Kong.
+PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
+PLAIN_KEYS = frozenset(("services", "routes", "consumers", "plugins", "key-auths", "basic-auths", "jwts", "hmac-auths"))
 # nested path segment -> collection; parent collection -> foreign key field
 NESTED = {
     "key-auth": "key-auths",
@@ -58,20 +66,34 @@ CASCADES = {
     "routes": ("plugins",),
     "consumers": ("key-auths", "basic-auths", "acls", "jwts", "hmac-auths", "plugins"),
 }
+# a write Kong refused with these changed nothing and showed nothing the listing lacks
+REFUSED = frozenset((400, 401, 403, 405))
 
 
 def _id_of(value: Any) -> Any:
     return value.get("id") if isinstance(value, dict) else None
 
 
+def certain_miss(collection: str, key: str, nested: bool) -> bool:
+    """Whether Kong answers 404 for a key a complete snapshot does not hold (rather than 400)."""
+    if UUID_RE.match(key):
+        return True
+    plain = collection in PLAIN_KEYS or (nested and collection in NESTED_KEYS)
+    return plain and bool(PLAIN_KEY_RE.match(key))
+
+
 class Snapshot:
-    """The entities of one collection as listed once, indexed by id, endpoint key and parent."""
+    """The entities of one collection as listed once, indexed by id, endpoint key and parent.
+
+    Rows are never changed in place (a write puts a new row), so they can be handed out as copies.
+    """
 
     def __init__(self, collection: str, rows: list[dict[str, Any]]) -> None:
         self.key = ENDPOINT_KEYS.get(collection)
+        self.complete = True  # every entity Kong had when listed, plus this task's writes
         self.by_id: dict[str, dict[str, Any]] = {}
         self.by_key: dict[Any, dict[str, Any]] = {}
-        self._children: dict[str, dict[Any, list[dict[str, Any]]]] = {}
+        self._children: dict[str, dict[Any, dict[str, dict[str, Any]]]] = {}
         for row in rows:
             self.put(row)
 
@@ -80,13 +102,17 @@ class Snapshot:
         self.by_id[row["id"]] = row
         if self.key and row.get(self.key) is not None:
             self.by_key[row[self.key]] = row
-        self._children.clear()
+        for field, index in self._children.items():
+            index.setdefault(_id_of(row.get(field)), {})[row["id"]] = row
 
     def remove(self, entity_id: str) -> None:
         old = self.by_id.pop(entity_id, None)
-        if old is not None and self.key and self.by_key.get(old.get(self.key)) is old:
+        if old is None:
+            return
+        if self.key and self.by_key.get(old.get(self.key)) is old:
             del self.by_key[old[self.key]]
-        self._children.clear()
+        for field, index in self._children.items():
+            index.get(_id_of(old.get(field)), {}).pop(entity_id, None)
 
     def select(self, key: str) -> dict[str, Any] | None:
         """Kong's ``select`` by URL key: a UUID is the id, anything else the endpoint key."""
@@ -96,11 +122,11 @@ class Snapshot:
 
     def children(self, field: str, parent_id: str) -> list[dict[str, Any]]:
         if field not in self._children:
-            index: dict[Any, list[dict[str, Any]]] = {}
+            index: dict[Any, dict[str, dict[str, Any]]] = {}
             for row in self.by_id.values():
-                index.setdefault(_id_of(row.get(field)), []).append(row)
+                index.setdefault(_id_of(row.get(field)), {})[row["id"]] = row
             self._children[field] = index
-        return list(self._children[field].get(parent_id, ()))
+        return list(self._children[field].get(parent_id, {}).values())
 
 
 class SnapshotClient:
@@ -110,6 +136,7 @@ class SnapshotClient:
         self.client = client
         self.snapshots: dict[str, Snapshot] = {}
         self.unreachable: dict[str, KongConnectionError] = {}
+        self.lock = threading.RLock()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
@@ -119,21 +146,23 @@ class SnapshotClient:
     def snapshot(self, collection: str) -> Snapshot:
         """The collection's snapshot, listed on first use. A listing that got no answer (retries spent) is
         not sent again: the next items get the same error at once."""
-        if collection in self.unreachable:
-            raise self.unreachable[collection]
-        if collection not in self.snapshots:
-            try:
-                rows = list(self.client.paginate("/" + collection, size=LIST_SIZE))
-            except KongConnectionError as exc:
-                self.unreachable[collection] = exc
-                raise
-            self.snapshots[collection] = Snapshot(collection, rows)
-        return self.snapshots[collection]
+        with self.lock:
+            if collection in self.unreachable:
+                raise self.unreachable[collection]
+            if collection not in self.snapshots:
+                try:
+                    rows = list(self.client.paginate("/" + collection, size=LIST_SIZE))
+                except KongConnectionError as exc:
+                    self.unreachable[collection] = exc
+                    raise
+                self.snapshots[collection] = Snapshot(collection, rows)
+            return self.snapshots[collection]
 
     def forget(self, *collections: str) -> None:
         """Drop these snapshots (all of them when none is named); later reads list again."""
-        for collection in collections or tuple(self.snapshots):
-            self.snapshots.pop(collection, None)
+        with self.lock:
+            for collection in collections or tuple(self.snapshots):
+                self.snapshots.pop(collection, None)
 
     def _deleted(self, collection: str, key: str | None) -> None:
         snapshot = self.snapshots.get(collection)
@@ -141,8 +170,24 @@ class SnapshotClient:
             snapshot.remove(key)
         else:
             self.forget(collection)
-        for child in CASCADES.get(collection, ()):
-            self.forget(child)
+        self.forget(*CASCADES.get(collection, ()))
+
+    def _failed(self, method: str, parsed: tuple[str, str | None, Any, Any] | None, exc: KongError) -> None:
+        """After a failed write: what Kong may hold now is no longer known for sure."""
+        if isinstance(exc, KongAPIError) and exc.status in REFUSED:
+            return
+        if parsed is None:
+            self.forget()
+            return
+        collection, key = parsed[0], parsed[1]
+        snapshot = self.snapshots.get(collection)
+        if snapshot is not None:
+            snapshot.complete = False
+            row = snapshot.select(key) if key else None
+            if row is not None:
+                snapshot.remove(row["id"])
+        if method == "DELETE":
+            self.forget(*CASCADES.get(collection, ()))
 
     def _parse(self, path: str) -> tuple[str, str | None, str | None, str | None] | None:
         """``/c``, ``/c/k``, ``/p/pk/n``, ``/p/pk/n/k`` -> (collection, key, parent collection, parent key)."""
@@ -162,36 +207,37 @@ class SnapshotClient:
         return self.snapshot(parent).select(key)
 
     def _lookup(self, path: str) -> tuple[bool, Any]:
-        """(answered, value): answered is False when the request must go to Kong."""
+        """(answered, entity or None for Kong's 404); answered is False when the request must go to Kong."""
         parsed = self._parse(path)
-        if parsed is None:
+        if parsed is None or parsed[1] is None:
             return False, None
         collection, key, parent, parent_key = parsed
-        parent_row = None
-        if parent is not None:
-            parent_row = self._parent(parent, parent_key or "")
-            if parent_row is None:
-                return False, None
-        if key is None:
-            return True, None  # a listing: see paginate()
-        snapshot = self.snapshot(collection)
-        row = snapshot.select(key)
-        if row is None and parent_row is not None and collection in NESTED_KEYS and not UUID_RE.match(key):
-            field = NESTED_KEYS[collection]
-            siblings = snapshot.children(PARENT_FIELDS[parent or ""], parent_row["id"])
-            row = next((r for r in siblings if r.get(field) == key), None)
-        if row is None:
+        with self.lock:
+            parent_row = None
+            if parent is not None:
+                parent_row = self._parent(parent, parent_key or "")
+                if parent_row is None:
+                    return False, None  # Kong says which: a missing parent (404) or an invalid key (400)
+            snapshot = self.snapshot(collection)
+            row = snapshot.select(key or "")
+            if row is None and parent_row is not None and collection in NESTED_KEYS and not UUID_RE.match(key or ""):
+                field = NESTED_KEYS[collection]
+                siblings = snapshot.children(PARENT_FIELDS[parent or ""], parent_row["id"])
+                row = next((r for r in siblings if r.get(field) == key), None)
+            if row is not None and parent_row is not None:
+                row = row if _id_of(row.get(PARENT_FIELDS[parent or ""])) == parent_row["id"] else None  # 404 here
+            if row is not None:
+                return True, clone(row)
+            if snapshot.complete and certain_miss(collection, key or "", parent is not None):
+                return True, None
             return False, None
-        if parent_row is not None and _id_of(row.get(PARENT_FIELDS[parent or ""])) != parent_row["id"]:
-            return False, None
-        return True, copy.deepcopy(row)
 
     # -- the client interface the engine uses -------------------------------------------------
 
     def get_or_none(self, path: str, query: dict[str, Any] | None = None) -> Any:
         if not query:
             answered, value = self._lookup(path)
-            if answered and value is not None:
+            if answered:
                 return value
         return self.client.get_or_none(path, query)
 
@@ -200,39 +246,44 @@ class SnapshotClient:
         if parsed is None or parsed[1] is not None:
             return self.client.paginate(path, query, size)
         collection, _key, parent, parent_key = parsed
-        if parent is None:
-            rows = list(self.snapshot(collection).by_id.values())
-        else:
-            parent_row = self._parent(parent, parent_key or "")
-            if parent_row is None:
-                return self.client.paginate(path, query, size)
-            rows = self.snapshot(collection).children(PARENT_FIELDS[parent], parent_row["id"])
-        return iter(copy.deepcopy(rows))
+        with self.lock:
+            if parent is None:
+                if not self.snapshot(collection).complete:
+                    self.forget(collection)  # list again
+                rows = list(self.snapshot(collection).by_id.values())
+            else:
+                parent_row = self._parent(parent, parent_key or "")
+                snapshot = self.snapshot(collection)
+                if parent_row is None or not snapshot.complete:
+                    return self.client.paginate(path, query, size)
+                rows = snapshot.children(PARENT_FIELDS[parent], parent_row["id"])
+            return iter(clone(rows))
 
     def request(self, method: str, path: str, query: dict[str, Any] | None = None, body: Any = None) -> Any:
         method = method.upper()
         if method == "GET":
             if path == "/consumers" and query and set(query) == {"custom_id"}:
-                rows = self.snapshot("consumers").by_id.values()
-                return {"data": copy.deepcopy([r for r in rows if r.get("custom_id") == query["custom_id"]]),
-                        "next": None}
+                with self.lock:
+                    snapshot = self.snapshot("consumers")
+                    if snapshot.complete:
+                        rows = [r for r in snapshot.by_id.values() if r.get("custom_id") == query["custom_id"]]
+                        return {"data": clone(rows), "next": None}
             return self.client.request(method, path, query, body)
         parsed = self._parse(path.split("?", 1)[0])
-        collection = parsed[0] if parsed else None
         try:
             answer = self.client.request(method, path, query, body)
-        except KongError:
-            if collection:
-                self.forget(collection)
-            else:
-                self.forget()
+        except KongError as exc:
+            with self.lock:
+                self._failed(method, parsed, exc)
             raise
-        if collection is None:
-            self.forget()  # a shape the snapshot does not know: list again when needed
-        elif method == "DELETE":
-            self._deleted(collection, parsed[1] if parsed else None)
-        elif isinstance(answer, dict) and "id" in answer and collection in self.snapshots:
-            self.snapshots[collection].put(copy.deepcopy(answer))
-        else:
-            self.forget(collection)
+        with self.lock:
+            collection = parsed[0] if parsed else None
+            if collection is None:
+                self.forget()  # a shape the snapshot does not know: list again when needed
+            elif method == "DELETE":
+                self._deleted(collection, parsed[1] if parsed else None)
+            elif isinstance(answer, dict) and "id" in answer and collection in self.snapshots:
+                self.snapshots[collection].put(clone(answer))
+            else:
+                self.forget(collection)
         return answer

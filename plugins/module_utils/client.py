@@ -9,6 +9,7 @@ import json
 import os
 import re
 import ssl
+import threading
 import time
 from typing import Any, Callable, Iterator
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
@@ -161,6 +162,7 @@ class KongClient:
             transport = RequestsTransport(verify=verify, cert=cert)
         self.transport = transport
         self._root: dict[str, Any] | None = None
+        self._root_lock = threading.Lock()
 
     @classmethod
     def from_params(cls, params: dict[str, Any], **kwargs: Any) -> KongClient:
@@ -196,7 +198,7 @@ class KongClient:
         if query:
             url += ("&" if "?" in url else "?") + urlencode({k: v for k, v in query.items() if v is not None})
         shown_path = urlsplit(url).path
-        shown_url = self.shown_base + url[len(self.base_url):]
+        shown_url = self.shown_base + url[len(self.base_url) :]
         headers = dict(self.headers)
         data = None
         if body is not None:
@@ -293,10 +295,11 @@ class KongClient:
             page = self.request("GET", following)
 
     def root(self) -> dict[str, Any]:
-        """``GET /`` once per run (node version, edition, configuration)."""
-        if self._root is None:
-            self._root = self.request("GET", "/") or {}
-        return self._root
+        """``GET /`` once per run (node version, edition, configuration), also when threads ask at once."""
+        with self._root_lock:
+            if self._root is None:
+                self._root = self.request("GET", "/") or {}
+            return self._root
 
     def database_mode(self) -> str | None:
         configuration = self.root().get("configuration") or {}

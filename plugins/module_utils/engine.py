@@ -282,6 +282,7 @@ class Engine:
                     existing = self.find(desired)
                     if existing:
                         return ("applied" if unanswered else "exists"), existing
+                    self.action = "create %s" % self.label  # the conflict is the POST's, not the lookup's
                     raise
                 if exc.status not in RETRY_STATUSES:
                     raise

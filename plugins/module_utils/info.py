@@ -1,16 +1,19 @@
 # Copyright (c) aigateway.kong contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Read-only queries for ``kong_info``: the node, and entity lists with filters and pagination."""
+"""``kong_info``: its options, its result (the module and the in-process action plugin share both), and the
+read-only queries behind it: the node, and entity lists with filters and pagination."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
+from ansible_collections.aigateway.kong.plugins.module_utils.argspec import connection_argument_spec
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient, quote_key
 from ansible_collections.aigateway.kong.plugins.module_utils.compare import mask_paths
-from ansible_collections.aigateway.kong.plugins.module_utils.engine import is_uuid
+from ansible_collections.aigateway.kong.plugins.module_utils.engine import is_uuid, validate_connection
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
 from ansible_collections.aigateway.kong.plugins.module_utils.hooks import normalize_target_address
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import error_details
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES
 
 CREDENTIAL_NESTED = {
@@ -44,6 +47,34 @@ PARENTS = {
     "snis": {},
 }
 PARENTS.update({name: {"consumer": nested} for name, nested in CREDENTIAL_NESTED.items()})
+
+
+def info_argument_spec() -> dict[str, Any]:
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        entity=dict(type="str", choices=list(INFO_ENTITIES)),
+        name=dict(type="str"),
+        tags=dict(type="list", elements="str"),
+        tags_match=dict(type="str", default="all", choices=["all", "any"]),
+        service=dict(type="str"),
+        route=dict(type="str"),
+        consumer=dict(type="str"),
+        upstream=dict(type="str"),
+    )
+    return argument_spec
+
+
+def info_result(params: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:
+    """The task result of kong_info for validated ``params``; a failure is ``failed`` with Kong's error facts."""
+    client = KongClient.from_params(params, warn=warn)
+    try:
+        validate_connection(params)
+        result = {"changed": False, "node": node_info(client)}
+        if params["entity"]:
+            result["entities"] = list_entities(client, params)
+    except KongError as exc:
+        return dict(failed=True, msg=exc.describe("read Kong information"), **error_details(exc))
+    return result
 
 
 def node_info(client: KongClient) -> dict[str, Any]:

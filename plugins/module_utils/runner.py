@@ -1,10 +1,15 @@
 # Copyright (c) aigateway.kong contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Runs a module: AnsibleModule with the entity argument spec, the engine, secrets registered, one failure path."""
+"""Runs a single-entity task: the entity argument spec and rules, the engine, secrets registered, one failure path.
+
+``EntityTask.run()`` computes a task's result from validated options; a module's ``main()``
+(``entity_module`` / ``selected_entity_module``) and the in-process action plugins both call it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.aigateway.kong.plugins.module_utils.argspec import (
@@ -14,6 +19,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.argspec import (
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.secrets import SecretAwareModule, entity_secrets
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import EntitySpec
 from ansible_collections.aigateway.kong.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
@@ -33,27 +39,14 @@ def entity_argument_spec(*specs: EntitySpec) -> dict[str, Any]:
     return argument_spec
 
 
-def new_client(module: AnsibleModule) -> KongClient:
+def require_requests(module: AnsibleModule) -> None:
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+
+
+def new_client(module: AnsibleModule) -> KongClient:
+    require_requests(module)
     return KongClient.from_params(module.params, warn=module.warn)
-
-
-def run_entity(module: AnsibleModule, spec: EntitySpec) -> None:
-    """Run one entity task and exit the module."""
-    engine = Engine(new_client(module), spec, module.params, check_mode=module.check_mode, warn=module.warn)
-    module.no_log_values.update(engine.secret_values())
-    try:
-        result = engine.run()
-    except KongError as exc:
-        module.fail_json(msg=exc.describe(engine.action), **error_details(exc))
-    module.exit_json(**result)
-
-
-def entity_module(spec: EntitySpec) -> None:
-    """The whole ``main()`` of a single-entity module: its options and rules come from ``spec``."""
-    module = AnsibleModule(argument_spec=entity_argument_spec(spec), supports_check_mode=True, **spec.rules)
-    run_entity(module, spec)
 
 
 def error_details(exc: KongError) -> dict[str, Any]:
@@ -80,39 +73,98 @@ def selected_rules(specs: dict[str, EntitySpec], selector: str) -> dict[str, Any
     return {"required_if": required_if}
 
 
-def selected_entity_module(specs: dict[str, EntitySpec], selector: str) -> None:
-    """``main()`` of a module covering several entities (credentials), picked by the option ``selector``."""
-    argument_spec = entity_argument_spec(*specs.values())
-    argument_spec[selector] = {"type": "str", "required": True, "choices": list(specs)}
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, **selected_rules(specs, selector))
-    spec = specs[module.params[selector]]
-    own = set(entity_argument_spec(spec)) | {selector}
-    foreign = sorted(
-        name
-        for name, option in argument_spec.items()
-        if name not in own and module.params.get(name) not in (None, option.get("default"))
-    )
-    if foreign:
-        module.fail_json(
-            msg="%s=%s does not use option(s): %s" % (selector, module.params[selector], ", ".join(foreign))
-        )
-    reveal_non_secrets(module, argument_spec, entity_argument_spec(spec))
-    run_entity(module, spec)
-
-
-def reveal_non_secrets(module: AnsibleModule, union: dict[str, Any], own: dict[str, Any]) -> None:
-    """Unmask values of options that are no_log only for another entity of the module (the jwt ``key``).
+def revealed_values(params: dict[str, Any], union: dict[str, Any], own: dict[str, Any]) -> set[str]:
+    """Values of options that are no_log only for another entity of the module (the jwt ``key``): not secrets.
 
     A value stays masked when a no_log option of this entity holds it too.
     """
     secret: set[str] = set()
     for name, option in own.items():
         if option.get("no_log"):
-            value = module.params.get(name)
+            value = params.get(name)
             values = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
             secret.update(str(v) for v in values if v is not None)
-    for name, option in union.items():
-        value = module.params.get(name)
-        secret_here = own.get(name, {}).get("no_log")
-        if option.get("no_log") and not secret_here and isinstance(value, str) and value not in secret:
-            module.no_log_values.discard(value)
+    return {
+        value
+        for name, option in union.items()
+        if option.get("no_log") and not own.get(name, {}).get("no_log")
+        for value in [params.get(name)]
+        if isinstance(value, str) and value not in secret
+    }
+
+
+@dataclass(frozen=True)
+class EntityTask:
+    """What a single-entity module does; ``selector`` picks the spec when several share the module (``type``)."""
+
+    specs: dict[str, EntitySpec]
+    selector: str | None = None
+
+    @classmethod
+    def of(cls, spec: EntitySpec) -> EntityTask:
+        return cls({spec.collection: spec})
+
+    def argument_spec(self) -> dict[str, Any]:
+        argument_spec = entity_argument_spec(*self.specs.values())
+        if self.selector:
+            argument_spec[self.selector] = {"type": "str", "required": True, "choices": list(self.specs)}
+        return argument_spec
+
+    def rules(self) -> dict[str, Any]:
+        if self.selector:
+            return selected_rules(self.specs, self.selector)
+        return dict(next(iter(self.specs.values())).rules)
+
+    def raw_secrets(self, params: dict[str, Any]) -> set[str]:
+        """Secrets in the options as given (before validation): the picked entity's, else every entity's."""
+        picked = self.specs.get(params.get(self.selector)) if self.selector and isinstance(params, dict) else None
+        specs = [picked] if picked else list(self.specs.values()) if self.selector else [self.spec_for(params)]
+        return set().union(*(entity_secrets(spec, params) for spec in specs))
+
+    def spec_for(self, params: dict[str, Any]) -> EntitySpec:
+        return self.specs[params[self.selector]] if self.selector else next(iter(self.specs.values()))
+
+    def run(
+        self, params: dict[str, Any], check_mode: bool, warn: Callable[[str], None], no_log: set[str]
+    ) -> tuple[dict[str, Any], set[str]]:
+        """The task's result for validated ``params``, and the values to mask (``no_log``: the options')."""
+        spec = self.spec_for(params)
+        if self.selector:
+            union, own = self.argument_spec(), entity_argument_spec(spec)
+            foreign = sorted(
+                name
+                for name, option in union.items()
+                if name not in own and name != self.selector and params.get(name) not in (None, option.get("default"))
+            )
+            if foreign:
+                used = "%s=%s does not use option(s)" % (self.selector, params[self.selector])
+                return {"failed": True, "msg": "%s: %s" % (used, ", ".join(foreign))}, no_log
+            no_log = no_log - revealed_values(params, union, own)
+        engine = Engine(KongClient.from_params(params, warn=warn), spec, params, check_mode=check_mode, warn=warn)
+        no_log = no_log | set(engine.secret_values())
+        try:
+            return engine.run(), no_log
+        except KongError as exc:
+            return dict(failed=True, msg=exc.describe(engine.action), **error_details(exc)), no_log
+
+
+def run_module(task: EntityTask) -> None:
+    """The whole ``main()`` of a single-entity module."""
+    module = SecretAwareModule(
+        argument_spec=task.argument_spec(), supports_check_mode=True, raw_secrets=task.raw_secrets, **task.rules()
+    )
+    require_requests(module)
+    result, module.no_log_values = task.run(module.params, module.check_mode, module.warn, set(module.no_log_values))
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+def entity_module(spec: EntitySpec) -> None:
+    """``main()`` of a module for one entity: its options and rules come from ``spec``."""
+    run_module(EntityTask.of(spec))
+
+
+def selected_entity_module(specs: dict[str, EntitySpec], selector: str) -> None:
+    """``main()`` of a module covering several entities (credentials), picked by the option ``selector``."""
+    run_module(EntityTask(specs, selector))

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import threading
 import traceback
 import warnings
 from typing import Any
@@ -40,14 +41,25 @@ class TransportError(Exception):
 
 
 class RequestsTransport:
-    """Sends requests with one ``requests.Session`` (keep-alive across the calls of one task)."""
+    """Sends requests with one ``requests.Session`` per thread (keep-alive across the calls of one task;
+    kong_entities may send from several threads, each then holds its own connection)."""
 
     def __init__(self, verify: bool | str = True, cert: Any = None) -> None:
-        self.session = requests.Session()
-        self.session.verify = verify
-        self.session.cert = cert
-        # Proxy and CA-bundle environment variables are not used: the options alone decide (documented).
-        self.session.trust_env = False
+        self.verify = verify
+        self.cert = cert
+        self._local = threading.local()
+
+    @property
+    def session(self) -> Any:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.verify = self.verify
+            session.cert = self.cert
+            # Proxy and CA-bundle environment variables are not used: the options alone decide (documented).
+            session.trust_env = False
+            self._local.session = session
+        return session
 
     def send(self, method: str, url: str, headers: dict[str, str], data: bytes | None, timeout: float) -> Response:
         try:

@@ -17,10 +17,16 @@ description:
   - Each item is checked and applied exactly as the single-entity module would apply it (same options and
     rules, same comparison, check mode, diff and secret masking). Only the reading differs. The entity
     types the items need are listed once (pages of 1000) and looked up in memory, so a task with a thousand
-    unchanged items sends a handful of requests instead of thousands. Lookups the listing cannot answer, and
-    every write, go to Kong as the single-entity module sends them.
-  - Items are applied in order. A failing item does not stop the others; the task then fails and its message
-    names every failed item.
+    unchanged items sends a handful of requests instead of thousands, and a thousand new items a thousand
+    writes. Lookups the listing cannot answer (for example a name Kong might refuse as invalid), and every
+    write, go to Kong as the single-entity module sends them.
+  - Items are applied in order, or with O(workers) above 1 by that many threads at once. Then items that may
+    stand for the same entity (same C(id), name, username, key or SNI, same C(custom_id), same plugin name and
+    scope, targets of one upstream, acls of one consumer) are still applied one after the other, in item
+    order, and the results, returned in item order, are those of the items applied one after the other. An
+    entity given by C(id) in one item and by name in another is not recognised as one; keep O(workers=1)
+    for such lists.
+  - A failing item does not stop the others; the task then fails and its message names every failed item.
 extends_documentation_fragment:
   - aigateway.kong.connection
   - aigateway.kong.attributes
@@ -47,6 +53,16 @@ options:
       - Options merged under every item (an item's own value wins), for example the tags every entity carries.
     type: dict
     default: {}
+  workers:
+    description:
+      - How many items are applied at once (threads, each with its own connection to the Admin API). V(1)
+        applies the items strictly one after the other, in order.
+      - More workers pay off when each write waits on Kong's database (for example V(8) against a Kong whose
+        writes take a few milliseconds); they do not when Kong answers at once and the controller is busy.
+        Check mode applies the items in order whatever the value (it writes nothing, so there is nothing to
+        wait for).
+    type: int
+    default: 1
 notes:
   - Secrets in items (credential keys and passwords, plugin configuration secrets) are masked in all output,
     as the single-entity modules mask them.
@@ -113,25 +129,16 @@ msg:
   sample: "consumers: 1 created, 999 unchanged"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BulkRun, bulk_argument_spec
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import new_client
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk import bulk_argument_spec, bulk_secrets, bulk_task
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import require_requests
+from ansible_collections.aigateway.kong.plugins.module_utils.secrets import SecretAwareModule
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=bulk_argument_spec(), supports_check_mode=True)
-    run = BulkRun(
-        new_client(module),
-        module.params["entity"],
-        module.params["items"],
-        module.params,
-        defaults=module.params["defaults"],
-        check_mode=module.check_mode,
-        diff=module._diff,
-        warn=module.warn,
-    )
-    module.no_log_values.update(run.secret_values())
-    result = run.run()
+    module = SecretAwareModule(argument_spec=bulk_argument_spec(), supports_check_mode=True, raw_secrets=bulk_secrets)
+    require_requests(module)
+    no_log = set(module.no_log_values)
+    result, module.no_log_values = bulk_task(module.params, module.check_mode, module._diff, module.warn, no_log)
     if result.pop("failed", False):
         module.fail_json(**result)
     module.exit_json(**result)

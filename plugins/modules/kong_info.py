@@ -121,34 +121,16 @@ entities:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.aigateway.kong.plugins.module_utils.argspec import connection_argument_spec
-from ansible_collections.aigateway.kong.plugins.module_utils.engine import validate_connection
-from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
-from ansible_collections.aigateway.kong.plugins.module_utils.info import INFO_ENTITIES, list_entities, node_info
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import error_details, new_client
+from ansible_collections.aigateway.kong.plugins.module_utils.info import info_argument_spec, info_result
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import require_requests
 
 
 def main() -> None:
-    argument_spec = connection_argument_spec()
-    argument_spec.update(
-        entity=dict(type="str", choices=list(INFO_ENTITIES)),
-        name=dict(type="str"),
-        tags=dict(type="list", elements="str"),
-        tags_match=dict(type="str", default="all", choices=["all", "any"]),
-        service=dict(type="str"),
-        route=dict(type="str"),
-        consumer=dict(type="str"),
-        upstream=dict(type="str"),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    client = new_client(module)
-    try:
-        validate_connection(module.params)
-        result = {"changed": False, "node": node_info(client)}
-        if module.params["entity"]:
-            result["entities"] = list_entities(client, module.params)
-    except KongError as exc:
-        module.fail_json(msg=exc.describe("read Kong information"), **error_details(exc))
+    module = AnsibleModule(argument_spec=info_argument_spec(), supports_check_mode=True)
+    require_requests(module)
+    result = info_result(module.params, module.warn)
+    if result.pop("failed", False):
+        module.fail_json(**result)
     module.exit_json(**result)
 
 

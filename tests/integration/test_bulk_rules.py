@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import importlib
-import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-if "ansible_collections.aigateway.kong" not in sys.modules:
-    ROOT = Path(tempfile.mkdtemp(prefix="aigateway-kong-bulk-"))
-    (ROOT / "ansible_collections" / "aigateway").mkdir(parents=True)
-    (ROOT / "ansible_collections" / "aigateway" / "kong").symlink_to(REPO, target_is_directory=True)
-    sys.path.insert(0, str(ROOT))
-
-from ansible_collections.aigateway.kong.plugins.module_utils import bulk, runner  # noqa: E402
+from ansible_collections.aigateway.kong.plugins.module_utils import bulk, runner
 
 PREFIX = "ansible_collections.aigateway.kong.plugins.modules."
 
@@ -32,10 +21,11 @@ class Captured(Exception):
 
 
 def module_validation(monkeypatch: pytest.MonkeyPatch, module_name: str) -> Captured:
-    def capture(argument_spec: dict[str, Any], supports_check_mode: bool = False, **rules: Any) -> None:
+    def capture(argument_spec: dict[str, Any], supports_check_mode: bool = False, raw_secrets: Any = None,
+                **rules: Any) -> None:
         raise Captured(argument_spec, **rules)
 
-    monkeypatch.setattr(runner, "AnsibleModule", capture)
+    monkeypatch.setattr(runner, "SecretAwareModule", capture)
     with pytest.raises(Captured) as caught:
         importlib.import_module(PREFIX + module_name).main()
     return caught.value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from helpers import admin
 from helpers.lifecycle import task
 
@@ -14,7 +15,8 @@ def names(result: dict[str, Any], key: str = "name") -> list[str]:
     return sorted(e[key] for e in result["entities"])
 
 
-def test_node_and_listings(kongsim: Any, run_playbook: Any) -> None:
+@pytest.mark.parametrize("inprocess", [True, False], ids=["in-process", "module"])
+def test_node_and_listings(kongsim: Any, run_playbook: Any, inprocess: bool) -> None:
     for i in range(105):  # more than one page of Kong's default page size (100)
         admin.create(kongsim, "/services", {"name": f"bulk-{i:03d}", "host": "bulk.example", "tags": ["bulk"]})
     admin.create(kongsim, "/services", {"name": "openai", "url": "https://api.openai.test", "tags": ["ai", "prod"]})
@@ -41,6 +43,7 @@ def test_node_and_listings(kongsim: Any, run_playbook: Any) -> None:
             task("bad entity", INFO, {"entity": "nonsense"}, ignore_errors=True),
         ],
         sim=kongsim,
+        play_vars={"aigateway_kong_inprocess": inprocess},
     )
     assert all(not t.changed for t in run.tasks), [(t.name, t.changed) for t in run.tasks]
     assert kongsim.writes() == [], kongsim.writes()

@@ -118,3 +118,31 @@ def test_no_secret_in_output(guarded_sim: tuple[Any, str], run_playbook: Any) ->
     on_route = {p["name"]: p["config"] for p in admin.listing(sim, "/routes/chat/plugins", token)}
     assert on_route["ai-proxy"]["auth"]["param_value"] == second["param_value"]
     assert on_route["ai-request-transformer"]["llm"]["auth"]["header_value"] == second["transformer_key"]
+
+
+@pytest.mark.parametrize("inprocess", [True, False], ids=["in-process", "module"])
+def test_no_secret_in_a_task_failing_validation(kongsim: Any, run_playbook: Any, inprocess: bool) -> None:
+    """Options that fail validation are reported in ``invocation``; the secrets inside them stay masked."""
+    key, header = secret("key"), secret("header")
+    proxy = {"route_type": "llm/v1/chat", "model": {"provider": "openai", "name": "gpt-4o"},
+             "auth": {"header_name": "Authorization", "header_value": header}}
+    tasks = [
+        task("plugin with an unknown option", M + "kong_plugin",
+             {"name": "ai-proxy", "config": proxy, "colour": "red"}, ignore_errors=True),
+        task("plugin with a wrong type", M + "kong_plugin",
+             {"name": "ai-proxy", "config": proxy, "enabled": "sometimes"}, ignore_errors=True),
+        task("credential with an unknown option", M + "kong_consumer_credential",
+             {"consumer": "app", "type": "key-auth", "key": key, "colour": "red"}, ignore_errors=True),
+        task("items with an unknown task option", M + "kong_entities",
+             {"entity": "plugins", "items": [{"name": "ai-proxy", "config": proxy}], "colour": "red"},
+             ignore_errors=True),
+        task("key items with a bad task option", M + "kong_entities",
+             {"entity": "key-auths", "items": [{"consumer": "app", "key": key}], "workers": "many"},
+             ignore_errors=True),
+    ]
+    run = run_playbook(tasks, sim=kongsim, diff=True, verbosity=3, play_vars={"aigateway_kong_inprocess": inprocess})
+    assert all(t.failed for t in run.tasks) and len(run.tasks) == len(tasks), run.summary()
+    marker = "running in-process" if inprocess else "running the module"
+    assert marker in run.output
+    results = str([t.result for t in run.tasks])
+    assert [s for s in (key, header) if s in run.output or s in results] == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from ansible_collections.aigateway.kong.plugins.module_utils.compare import MASK
+from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError, KongValidationError
 from ansible_collections.aigateway.kong.plugins.module_utils.hooks import basic_auth_hash
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import (
@@ -325,3 +326,12 @@ def test_post_answer_lost_then_patched_is_still_a_creation(kong, run_engine):
     assert [w[0] for w in kong.writes()] == ["POST", "PATCH"]
     assert result["changed"] and result["msg"] == "service 'llm' created"
     assert result["diff"]["before"] == {} and result["diff"]["after"]["host"] == "a.test"
+
+
+def test_post_409_without_a_matching_entity_names_the_create(kong, make_client):
+    kong.faults.append(("POST", "^/services$", 409))  # a conflict on another unique field
+    params = {"admin_url": "http://127.0.0.1:8001", "admin_retries": 0, "state": "present", "id": None}
+    engine = Engine(make_client(), SERVICE, dict(params, name="llm", host="a.test"))
+    with pytest.raises(KongError) as failure:
+        engine.run()
+    assert failure.value.describe(engine.action).startswith("Failed to create service 'llm': POST /services")

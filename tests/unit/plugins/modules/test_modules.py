@@ -9,7 +9,6 @@ import json
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
-from ansible_collections.aigateway.kong.plugins.module_utils import runner
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
 
 PREFIX = "ansible_collections.aigateway.kong.plugins.modules."
@@ -17,16 +16,14 @@ PREFIX = "ansible_collections.aigateway.kong.plugins.modules."
 
 @pytest.fixture
 def run_module(kong, monkeypatch, capsys):
-    def fake_client(module):
-        return KongClient(module.params["admin_url"], transport=kong)
+    def fake_client(params, **kwargs):
+        return KongClient(params["admin_url"], transport=kong, **kwargs)
 
-    monkeypatch.setattr(runner, "new_client", fake_client)
+    # every module builds its client from its options: send its requests to the in-memory Kong
+    monkeypatch.setattr(KongClient, "from_params", staticmethod(fake_client))
 
     def run(module_name, **args):
-        module = importlib.import_module(PREFIX + module_name)
-        if hasattr(module, "new_client"):  # modules that build their own client (kong_info)
-            monkeypatch.setattr(module, "new_client", fake_client)
-        main = module.main
+        main = importlib.import_module(PREFIX + module_name).main
         with patch_module_args({"admin_url": "http://127.0.0.1:8001", **args}), pytest.raises(SystemExit):
             main()
         return json.loads(capsys.readouterr().out)

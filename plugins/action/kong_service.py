@@ -1,0 +1,14 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""kong_service in-process on the controller when the task runs there; the module otherwise (see inprocess)."""
+
+from __future__ import annotations
+
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import EntityTask
+from ansible_collections.aigateway.kong.plugins.module_utils.specs import SERVICE
+from ansible_collections.aigateway.kong.plugins.plugin_utils.inprocess import EntityAction
+
+
+class ActionModule(EntityAction):
+    module = "aigateway.kong.kong_service"
+    task = EntityTask.of(SERVICE)

@@ -1,0 +1,188 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the ai_gateway role finds in Kong: entities it must not take over, and entities to prune.
+
+Only entities holding the role's tag are ever pruned. Kong deletes a consumer's credentials and
+plugins, an upstream's targets and a route's or service's plugins and routes with their parent, so a
+parent holding anything without the tag is kept (and reported); only the role's own children inside
+it are removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+# collection -> the field naming an entity the role manages
+IDENTITY = {
+    "upstreams": "name",
+    "services": "name",
+    "routes": "name",
+    "consumers": "username",
+    "plugins": "instance_name",
+}
+CREDENTIALS = (("key-auths", "key_auths", "id"), ("basic-auths", "basic_auths", "username"), ("acls", "acls", "group"))
+
+
+def by_item(registered: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
+    """``{item: entities}`` from a registered kong_info loop."""
+    return {r["item"]: list(r.get("entities") or []) for r in (registered or {}).get("results") or []}
+
+
+def tagged(entity: Mapping[str, Any], tag: str) -> bool:
+    return tag in (entity.get("tags") or [])
+
+
+def ref_id(entity: Mapping[str, Any], field: str) -> Any:
+    """The id of the entity ``field`` points at (None when unset)."""
+    value = entity.get(field)
+    return value.get("id") if isinstance(value, Mapping) else None
+
+
+def names(entities: Iterable[Mapping[str, Any]], field: str) -> set[Any]:
+    return {entity.get(field) for entity in entities}
+
+
+def collisions(existing: Mapping[str, list[dict[str, Any]]], desired: Mapping[str, Any], tag: str) -> list[str]:
+    """Entities the role would manage that exist in Kong without its tag."""
+    global_plugins = {
+        p["name"] for p in desired["plugins"] if not any(p.get(scope) for scope in ("service", "route", "consumer"))
+    }
+    out = []
+    for kind, field in IDENTITY.items():
+        wanted = names(desired[kind], field)
+        for entity in existing.get(kind) or []:
+            if tagged(entity, tag):
+                continue
+            if entity.get(field) in wanted:
+                out.append("%s '%s'" % (kind[:-1], entity[field]))
+            elif (
+                kind == "plugins"
+                and entity.get("name") in global_plugins
+                and not any(entity.get(scope) for scope in ("service", "route", "consumer"))
+            ):
+                out.append("global plugin '%s'" % entity["name"])
+    return out
+
+
+class PrunePlan:
+    """The role's entities in Kong that inventory no longer describes, as kong_entities items (state absent)."""
+
+    def __init__(
+        self,
+        tag: str,
+        desired: Mapping[str, Any],
+        existing: Mapping[str, list[dict[str, Any]]],
+        credentials: Mapping[str, list[dict[str, Any]]],
+        targets: Mapping[str, list[dict[str, Any]]],
+        applied: Mapping[str, Any],
+    ) -> None:
+        self.tag = tag
+        self.desired = desired
+        self.existing = {kind: list(existing.get(kind) or []) for kind in IDENTITY}
+        self.credentials = credentials
+        self.targets = targets
+        self.applied = applied
+        self.kept: list[str] = []
+        foreign = [p for p in self.existing["plugins"] if not tagged(p, tag)]
+        self.foreign_plugins = {
+            scope: {ref_id(p, scope) for p in foreign} for scope in ("service", "route", "consumer")
+        }
+
+    def owned(self, kind: str) -> list[dict[str, Any]]:
+        """The role's entities of ``kind`` that inventory no longer describes."""
+        wanted = names(self.desired[kind], IDENTITY[kind])
+        return [e for e in self.existing[kind] if tagged(e, self.tag) and e.get(IDENTITY[kind]) not in wanted]
+
+    def keep(self, kind: str, name: str) -> None:
+        self.kept.append("%s '%s'" % (kind, name))
+
+    def routes(self) -> tuple[list[dict[str, Any]], set[str]]:
+        out, ids = [], set()
+        for route in self.owned("routes"):
+            if route["id"] in self.foreign_plugins["route"]:
+                self.keep("route", route["name"])
+            else:
+                out.append({"name": route["name"], "state": "absent"})
+                ids.add(route["id"])
+        return out, ids
+
+    def services(self, removed_routes: set[str]) -> list[dict[str, Any]]:
+        out = []
+        for service in self.owned("services"):
+            remaining = [
+                r
+                for r in self.existing["routes"]
+                if ref_id(r, "service") == service["id"] and r["id"] not in removed_routes
+            ]
+            if remaining or service["id"] in self.foreign_plugins["service"]:
+                self.keep("service", service["name"])
+            else:
+                out.append({"name": service["name"], "state": "absent"})
+        return out
+
+    def upstreams_and_targets(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        wanted_upstreams = names(self.desired["upstreams"], "name")
+        applied = [
+            r for r in (self.applied.get("targets") or {}).get("results") or [] if isinstance(r.get("target"), Mapping)
+        ]
+        upstreams, targets = [], []
+        for upstream, entities in self.targets.items():
+            wanted = {r["target"]["target"] for r in applied if (r.get("item") or {}).get("upstream") == upstream}
+            for target in entities:
+                if tagged(target, self.tag) and target["target"] not in wanted:
+                    targets.append({"upstream": upstream, "target": target["target"], "state": "absent"})
+            if upstream not in wanted_upstreams:
+                if any(not tagged(t, self.tag) for t in entities):
+                    self.keep("upstream", upstream)
+                else:
+                    upstreams.append({"name": upstream, "state": "absent"})
+        return upstreams, targets
+
+    def consumers(self) -> tuple[list[dict[str, Any]], set[str]]:
+        foreign_owners = {
+            ref_id(c, "consumer")
+            for kind, _key, _field in CREDENTIALS
+            for c in self.credentials.get(kind) or []
+            if not tagged(c, self.tag)
+        }
+        out, owners = [], names(self.desired["consumers"], "username")
+        for consumer in self.owned("consumers"):
+            if consumer["id"] in foreign_owners or consumer["id"] in self.foreign_plugins["consumer"]:
+                self.keep("consumer", consumer["username"])
+                owners.add(consumer["username"])
+            else:
+                out.append({"username": consumer["username"], "state": "absent"})
+        return out, owners
+
+    def stale_credentials(self, owners: set[str]) -> dict[str, list[dict[str, Any]]]:
+        """Credentials of kept consumers that inventory no longer describes (a deleted consumer takes its own)."""
+        usernames = {c["id"]: c["username"] for c in self.existing["consumers"]}
+        applied_keys = (self.applied.get("key_auths") or {}).get("results") or []
+        wanted = {
+            "key-auths": {r["credential"].get("id") for r in applied_keys if isinstance(r.get("credential"), Mapping)},
+            "basic-auths": {(c["consumer"], c["username"]) for c in self.desired["basic_auths"]},
+            "acls": {(c["consumer"], c["group"]) for c in self.desired["acls"]},
+        }
+        out: dict[str, list[dict[str, Any]]] = {}
+        for kind, key, field in CREDENTIALS:
+            out[key] = []
+            for credential in self.credentials.get(kind) or []:
+                owner = usernames.get(ref_id(credential, "consumer"), "")
+                if not tagged(credential, self.tag) or owner not in owners:
+                    continue
+                identity = credential.get(field) if kind == "key-auths" else (owner, credential.get(field))
+                if identity not in wanted[kind]:
+                    out[key].append({"consumer": owner, field: credential.get(field), "state": "absent"})
+        return out
+
+    def plan(self) -> dict[str, Any]:
+        plugins = [{"id": p["id"], "name": p["name"], "state": "absent"} for p in self.owned("plugins")]
+        routes, route_ids = self.routes()
+        services = self.services(route_ids)
+        upstreams, targets = self.upstreams_and_targets()
+        consumers, owners = self.consumers()
+        plan: dict[str, Any] = {"plugins": plugins, "routes": routes, "services": services, "targets": targets}
+        plan.update(upstreams=upstreams, consumers=consumers, **self.stale_credentials(owners))
+        plan["kept"] = self.kept
+        return plan

@@ -1,0 +1,103 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The description's cross-field rules: each problem named, all reported at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from ansible_collections.aigateway.kong.plugins.filter.ai_gateway import ai_gateway_entities
+from unit.plugins.plugin_utils.gateway_inputs import inputs
+
+MODEL = {"name": "m", "provider": "openai"}
+
+CASES: list[tuple[dict[str, Any], str]] = [
+    ({"tag": "a,b"}, "kong_ai_gateway_tag 'a,b' must be printable ASCII without ',' or '/'"),
+    ({"extra_tags": ["x/y"]}, "kong_ai_gateway_extra_tags: 'x/y' must be printable ASCII"),
+    ({"admin_url": "localhost:8001"}, "kong_ai_gateway_admin_url 'localhost:8001' must be an http:// or https:// URL"),
+    ({"prune": True}, "kong_ai_gateway_prune needs a kong_ai_gateway_tag unique to this gateway"),
+    ({"key_names": []}, "kong_ai_gateway_key_names needs at least one header name"),
+    ({"models": [MODEL, dict(MODEL, provider="cohere")]}, "model name 'm' is used more than once"),
+    ({"models": [dict(MODEL, name="my model")]}, "model 'my model': name may only contain"),
+    ({"models": [dict(MODEL, paths=["chat"])]}, "model 'm': path 'chat' must start with /"),
+    ({"models": [dict(MODEL, allow=["vip"])]}, "model 'm': allow names 'vip', which is neither a tier nor a group"),
+    (
+        {"models": [dict(MODEL, allow=["vip"], consumer_auth="none")], "tiers": [{"name": "vip"}]},
+        "model 'm': an allow list needs consumer_auth key-auth or basic-auth",
+    ),
+    ({"models": [dict(MODEL, replicas=[{"target": "127.0.0.1:1"}])]}, "model 'm': replicas need upstream_url"),
+    (
+        {"models": [dict(MODEL, upstream_url="http://h:1", replicas=[{"target": "a:1"}, {"target": "a:1"}])]},
+        "model 'm': a replica target is listed more than once",
+    ),
+    (
+        {"models": [dict(MODEL, upstream_url="http://h:1", upstream_name="10.0.0.1", replicas=[{"target": "a:1"}])]},
+        "upstream name '10.0.0.1' must be a hostname",
+    ),
+    (
+        {"models": [dict(MODEL, upstream_url="ftp://h/v1")]},
+        "model 'm': upstream_url must be an http:// or https:// URL",
+    ),
+    (
+        {"models": [dict(MODEL, provider="llama2", options={"llama2_format": "ollama"})]},
+        "provider llama2 is self-hosted and needs upstream_url",
+    ),
+    ({"models": [dict(MODEL, provider="anthropic")]}, "model 'm': provider anthropic needs options.anthropic_version"),
+    (
+        {"models": [dict(MODEL, provider="gemini", auth={"allow_override": True})]},
+        "provider gemini only supports auth.allow_override false",
+    ),
+    ({"models": [dict(MODEL, policies={"magic": {}})]}, "model 'm': unknown policy 'magic'"),
+    (
+        {"models": [dict(MODEL, routes=[{"name": "r"}]), dict(MODEL, name="n", routes=[{"name": "r"}])]},
+        "route name 'r' is used by more than one model route",
+    ),
+    ({"global_policies": {"cors": "yes"}}, "policy 'cors' must be a plugin config (a dict) or false"),
+    ({"tiers": [{"name": "t"}, {"name": "t"}]}, "tier name 't' is used more than once"),
+    ({"tiers": [{"name": "t", "rate_limit": {"policy": "local"}}]}, "tier 't': rate_limit needs at least one of"),
+    ({"consumers": [{"username": "u"}, {"username": "u"}]}, "username 'u' is used more than once"),
+    ({"consumers": [{"username": "a b"}, {"username": "a_b"}]}, "two usernames differ only in characters"),
+    (
+        {"consumers": [{"username": "a", "keys": ["k"]}, {"username": "b", "keys": ["k"]}]},
+        "consumer 'b': a key-auth key is already used by consumer 'a'",
+    ),
+    ({"consumers": [{"username": "u", "tier": "gold"}]}, "consumer 'u': unknown tier 'gold'"),
+    ({"consumers": [{"username": "u", "basic_auth": {"username": "u"}}]}, "basic_auth needs username and password"),
+    ({"consumers": [{"username": "u", "rate_limit": {"policy": "local"}}]}, "rate_limit needs at least one of"),
+    (
+        {"consumers": [{"username": "u", "rate_limit": {"minute": 1, "policy": "redis"}}]},
+        "rate limit policy redis needs kong_ai_gateway_redis.host",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "message"), CASES, ids=[c[1][:40] for c in CASES])
+def test_each_rule_names_what_is_wrong(changes: dict[str, Any], message: str) -> None:
+    errors = ai_gateway_entities(inputs(**changes))["errors"]
+    assert len([e for e in errors if message in e]) >= 1, errors
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    changes: dict[str, Any] = {}
+    for case, _message in (CASES[0], CASES[1], CASES[2], CASES[4]):
+        changes.update(case)
+    errors = ai_gateway_entities(inputs(**changes))["errors"]
+    assert len(errors) == 4, errors
+
+
+def test_a_valid_description_has_no_errors() -> None:
+    model = dict(
+        MODEL, upstream_url="http://llm.internal:8000/v1", replicas=[{"target": "127.0.0.1:8101"}], allow=["gold"]
+    )
+    consumers = [{"username": "u", "tier": "gold", "keys": ["k"], "basic_auth": {"username": "u", "password": "p"}}]
+    out = ai_gateway_entities(
+        inputs(
+            models=[model],
+            tiers=[{"name": "gold", "rate_limit": {"minute": 5}}],
+            consumers=consumers,
+            tag="gw-1",
+            prune=True,
+        )
+    )
+    assert out["errors"] == []
