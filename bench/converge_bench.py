@@ -170,23 +170,22 @@ def markdown(results: list[dict[str, Any]]) -> str:
 
 
 def memory_growth(results: list[dict[str, Any]]) -> list[str]:
-    """Peak RSS growth of the role's runs per added entity, between consecutive sizes, next to the state's size."""
+    """Peak RSS growth per added entity between consecutive sizes, the role's runs next to decK's (which holds the
+    same state in memory: what Kong has and what the file describes)."""
     lines = []
     for small, large in itertools.pairwise(results):
         added = large["entities"] - small["entities"]
-        for step in ("first", "noop"):
+        growth = []
+        for tool, step in (("role", "first"), ("role", "noop"), ("deck", "sync"), ("deck", "diff")):
             before, after = (
-                next((r["max_rss_mb"] for r in size["rows"] if r["tool"] == "role" and r["step"] == step), None)
+                next((r["max_rss_mb"] for r in size["rows"] if (r["tool"], r["step"]) == (tool, step)), None)
                 for size in (small, large)
             )
-            if before is None or after is None or added <= 0:
-                continue
-            per_entity = (after - before) * 1024 / added
-            state = large["state_bytes"] / 1024 / large["entities"]
-            lines.append(
-                f"role {step}: peak RSS {before:.0f} MB (N={small['size']}) -> {after:.0f} MB (N={large['size']}): "
-                f"{per_entity:.1f} KB per added entity; the state is {state:.2f} KB of JSON per entity"
-            )
+            if before is not None and after is not None and added > 0:
+                per_entity = (after - before) * 1024 / added
+                growth.append(f"{tool} {step} {before:.0f} -> {after:.0f} MB ({per_entity:.1f} KB)")
+        if growth:
+            lines.append(f"peak RSS N={small['size']} -> N={large['size']} (KB per added entity): " + ", ".join(growth))
     return lines
 
 
@@ -209,8 +208,7 @@ def main() -> None:
             work.mkdir()
             from gen_deck_state import build_state
 
-            state = build_state(build_inventory(size, "http://127.0.0.1:8001"))
-            entities = entity_count(state)
+            entities = entity_count(build_state(build_inventory(size, "http://127.0.0.1:8001")))
             print(f"N={size} ({entities} entities)")
             rows = []
             if args.only in (None, "role"):
@@ -218,7 +216,7 @@ def main() -> None:
             if args.only in (None, "deck"):
                 rows += measure_deck(size, work, args.timeout)
             add_ratios(rows)
-            results.append({"size": size, "entities": entities, "state_bytes": len(json.dumps(state)), "rows": rows})
+            results.append({"size": size, "entities": entities, "rows": rows})
     finally:
         if args.keep:
             print("work directory:", work_root)
