@@ -58,6 +58,7 @@ def bulk_argument_spec() -> dict[str, Any]:
         items=dict(type="list", elements="dict", required=True),
         defaults=dict(type="dict", default={}),
         workers=dict(type="int", default=DEFAULT_WORKERS),
+        report=dict(type="str", default="all", choices=["all", "changed"]),
     )
     return spec
 
@@ -97,6 +98,7 @@ class BulkRun:
         diff: bool = False,
         warn: Callable[[str], None] | None = None,
         workers: int | None = None,
+        report: str = "all",
     ) -> None:
         """``connection``: the task's options (its connection options, and ``workers`` unless given)."""
         self.spec = ENTITIES[collection]
@@ -111,6 +113,7 @@ class BulkRun:
         if workers is None:
             workers = connection.get("workers")
         self.workers: int = DEFAULT_WORKERS if workers is None else workers
+        self.report = report
         argument_spec, rules = item_validation(collection)
         self.validator = ArgumentSpecValidator(argument_spec, **rules)
         self.own = set(_without_connection(entity_argument_spec(self.spec))) | {"type"}
@@ -186,6 +189,9 @@ class BulkRun:
             word = "failed" if result.get("failed") else str(result.get("msg", "")).rsplit(" ", 1)[-1]
             counts[word] = counts.get(word, 0) + 1
         summary = ", ".join("%d %s" % (n, word) for word, n in sorted(counts.items()))
+        total = len(results)
+        if self.report == "changed":  # the unchanged items are only counted, each kept result says its index
+            results = [dict(r, index=i) for i, r in enumerate(results) if r.get("changed") or r.get("failed")]
         task: dict[str, Any] = {
             "changed": any(r.get("changed") for r in results),
             "results": results,
@@ -195,7 +201,7 @@ class BulkRun:
             task["diff"] = [r["diff"] for r in results if r.get("changed") and r.get("diff")]
         if failures:
             task["failed"] = True
-            task["msg"] = "%d of %d %s failed: %s" % (len(failures), len(results), self.collection, "; ".join(failures))
+            task["msg"] = "%d of %d %s failed: %s" % (len(failures), total, self.collection, "; ".join(failures))
         return task
 
 
@@ -219,5 +225,6 @@ def bulk_task(
         diff=diff,
         warn=warn,
         workers=params["workers"],
+        report=params["report"],
     )
     return run.run(), no_log | set(run.secret_values())

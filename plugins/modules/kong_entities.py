@@ -63,6 +63,15 @@ options:
         wait for).
     type: int
     default: 1
+  report:
+    description:
+      - Which items RV(results) holds. V(all) holds one result per item, in order.
+      - V(changed) holds only the items that changed or failed, each with its C(index) in O(items); the others
+        are only counted in RV(msg). A batch of thousands of unchanged entities then returns, and prints with
+        C(-v), a few lines instead of thousands.
+    type: str
+    choices: [all, changed]
+    default: all
 notes:
   - Secrets in items (credential keys and passwords, plugin configuration secrets) are masked in all output,
     as the single-entity modules mask them.
@@ -73,10 +82,12 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: A thousand consumers in one task
+- name: A thousand consumers in one task, reporting only those that change
   aigateway.kong.kong_entities:
     admin_url: http://127.0.0.1:8001
     entity: consumers
+    report: changed
+    workers: 4
     defaults:
       tags: [ai-gateway]
     items:
@@ -111,6 +122,7 @@ results:
     - One result per item, in order, as the single-entity module returns it (C(changed), C(msg), C(diff) and the
       entity under the module's key, for example C(consumer) or C(credential)), plus the C(item) as given.
     - A failed item has C(failed=true) and C(msg) instead of the entity.
+    - With O(report=changed), only the items that changed or failed, each with its C(index) in O(items).
   returned: always
   type: list
   elements: dict

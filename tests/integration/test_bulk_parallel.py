@@ -4,24 +4,13 @@ but the time (results, diff, failures, check mode and Kong's final state equal t
 from __future__ import annotations
 
 import re
-import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BulkRun
+from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
 from kongsim import KongSim
-
-REPO = Path(__file__).resolve().parents[2]
-if "ansible_collections.aigateway.kong" not in sys.modules:
-    ROOT = Path(tempfile.mkdtemp(prefix="aigateway-kong-bulk-"))
-    (ROOT / "ansible_collections" / "aigateway").mkdir(parents=True)
-    (ROOT / "ansible_collections" / "aigateway" / "kong").symlink_to(REPO, target_is_directory=True)
-    sys.path.insert(0, str(ROOT))
-
-from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BulkRun  # noqa: E402
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient  # noqa: E402
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 USERS = [f"user-{i:02d}" for i in range(24)]

@@ -1,0 +1,41 @@
+"""kong_entities with report=changed: the unchanged items are counted, the others returned with their index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BulkRun
+from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+
+
+def bulk(sim: Any, items: list[dict[str, Any]], report: str) -> dict[str, Any]:
+    client = KongClient(sim.url, sleep=lambda _seconds: None)
+    return BulkRun(client, "consumers", items, {"admin_url": sim.url}, diff=True, report=report).run()
+
+
+def test_only_changed_and_failed_items_are_returned(kongsim: Any) -> None:
+    items = [{"username": f"user-{i}", "custom_id": f"c-{i}"} for i in range(5)]
+    first = bulk(kongsim, items, "changed")
+    assert first["changed"] and [r["index"] for r in first["results"]] == [0, 1, 2, 3, 4]
+    assert first["msg"] == "consumers: 5 created"
+
+    items[3]["custom_id"] = "c-3b"  # one change, one failure (an id that does not exist), the rest unchanged
+    items.append({"username": "user-x", "id": "00000000-0000-4000-8000-000000000000", "state": "absent"})
+    items.append({"username": "user-9", "colour": "red"})
+    again = bulk(kongsim, items, "changed")
+    assert [(r["index"], r.get("changed"), bool(r.get("failed"))) for r in again["results"]] == [
+        (3, True, False),
+        (6, False, True),
+    ]
+    assert again["results"][0]["consumer"]["custom_id"] == "c-3b"
+    assert again["diff"] == [{"before": {"custom_id": "c-3"}, "after": {"custom_id": "c-3b"}}]
+    assert again["failed"] and again["msg"].startswith("1 of 7 consumers failed: items[6] (consumer 'user-9')")
+
+
+def test_all_is_one_result_per_item(kongsim: Any) -> None:
+    items = [{"username": "a"}, {"username": "b"}]
+    bulk(kongsim, items, "all")
+    result = bulk(kongsim, items, "all")
+    assert not result["changed"] and [r["item"]["username"] for r in result["results"]] == ["a", "b"]
+    assert all("index" not in r for r in result["results"])
+    assert bulk(kongsim, items, "changed")["results"] == []
