@@ -12,7 +12,7 @@ Per step: wall time, Admin API requests (the simulator's request log), writes, t
 RSS, and the ratio role/decK (first converge vs first sync, no-op and check vs ``deck diff``).
 Prints a table and writes JSON to bench/results/ (not committed). Loopback only; every run has a timeout.
 
-    .venv/bin/python bench/converge_bench.py [--sizes 100,1000,3000] [--only role|deck] [--timeout 1800]
+    .venv/bin/python bench/converge_bench.py [--sizes 100,1000,3000] [--repeat 3] [--only role|deck] [-e VAR=VALUE]
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ RATIOS = {"first": "sync", "noop": "diff", "check": "diff"}
 
 
 COLLECTION = [REPO]  # --collection: the collection root whose role and playbook are measured
+EXTRA_VARS: list[str] = []  # --extra-vars, passed to every role run
 
 
 def collections_dir(work: Path) -> Path:
@@ -74,6 +75,17 @@ def ansible_env(work: Path) -> dict[str, str]:
     return env
 
 
+def median_rows(runs: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One row per step from repeated runs: the run with the median time (its requests and memory with it)."""
+    rows = []
+    for step_runs in zip(*runs, strict=True):
+        ordered = sorted(step_runs, key=lambda row: row["seconds"])
+        row = dict(ordered[len(ordered) // 2])
+        row["runs_seconds"] = [round(r["seconds"], 3) for r in step_runs]
+        rows.append(row)
+    return rows
+
+
 def measure_role(size: int, work: Path, timeout: float) -> list[dict[str, Any]]:
     rows = []
     with Simulator() as sim:
@@ -81,7 +93,7 @@ def measure_role(size: int, work: Path, timeout: float) -> list[dict[str, Any]]:
         for step, extra in ROLE_STEPS:
             sim.clear_log()
             playbook = COLLECTION[0] / PLAYBOOK.relative_to(REPO)
-            cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(playbook), *extra]
+            cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(playbook), *extra, *EXTRA_VARS]
             timed = run_timed(cmd, ansible_env(work), work, timeout, work / f"role-{size}-{step}.log")
             recap = RECAP.findall(timed.output)
             changed = int(recap[-1][1]) if recap else None
@@ -197,8 +209,11 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (inventories, logs)")
     parser.add_argument("--collection", type=Path, default=REPO, help="collection root to measure (default: this one)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per tool and size; the median run is reported")
+    parser.add_argument("-e", "--extra-vars", action="append", default=[], help="passed to the role's runs")
     args = parser.parse_args()
     COLLECTION[0] = args.collection.resolve()
+    EXTRA_VARS.extend(arg for value in args.extra_vars for arg in ("-e", value))
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results = []
     work_root = Path(tempfile.mkdtemp(prefix="converge-bench-"))
@@ -211,10 +226,9 @@ def main() -> None:
             entities = entity_count(build_state(build_inventory(size, "http://127.0.0.1:8001")))
             print(f"N={size} ({entities} entities)")
             rows = []
-            if args.only in (None, "role"):
-                rows += measure_role(size, work, args.timeout)
-            if args.only in (None, "deck"):
-                rows += measure_deck(size, work, args.timeout)
+            for tool, measure in (("role", measure_role), ("deck", measure_deck)):
+                if args.only in (None, tool):
+                    rows += median_rows([measure(size, work, args.timeout) for _run in range(max(1, args.repeat))])
             add_ratios(rows)
             results.append({"size": size, "entities": entities, "rows": rows})
     finally:

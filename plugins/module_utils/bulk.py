@@ -167,7 +167,7 @@ class BulkRun:
 
         groups = lanes([identities(self.spec, params) for _index, params in valid])
         # check mode writes nothing, so there is nothing to overlap; in order, its warnings keep their order too
-        run_lanes(groups, apply, 1 if self.check_mode else self.workers)
+        run_lanes(groups, apply, 1 if self.check_mode else self.workers, busy=lambda: self.client.writes > 0)
         return self.summary(results, [f for f in failures if f is not None])
 
     def apply(self, index: int, params: dict[str, Any]) -> tuple[dict[str, Any], str | None]:

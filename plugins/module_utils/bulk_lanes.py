@@ -61,14 +61,26 @@ def lanes(keys: list[list[Hashable]]) -> list[list[int]]:
     return list(groups.values())
 
 
-def run_lanes(groups: list[list[int]], apply: Callable[[int], None], workers: int) -> None:
+def run_lanes(
+    groups: list[list[int]], apply: Callable[[int], None], workers: int, busy: Callable[[], bool] = lambda: True
+) -> None:
     """``apply`` every index: each lane in order, up to ``workers`` lanes at once (the next lane in item order
-    goes to the first free thread). An exception ``apply`` lets through stops the run and is raised here."""
+    goes to the first free thread). An exception ``apply`` lets through stops the run and is raised here.
+
+    Lanes run one at a time until ``busy()`` (threads only pay off once there is waiting to overlap, such as
+    writes; a run that only reads gains nothing from them)."""
     if workers <= 1 or len(groups) <= 1:
         for index in sorted(i for group in groups for i in group):
             apply(index)
         return
     pending = iter(groups)
+    for group in pending:
+        for index in group:
+            apply(index)
+        if busy():
+            break
+    else:
+        return
     lock = threading.Lock()
     errors: list[BaseException] = []
 

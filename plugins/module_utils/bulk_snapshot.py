@@ -137,6 +137,7 @@ class SnapshotClient:
         self.snapshots: dict[str, Snapshot] = {}
         self.unreachable: dict[str, KongConnectionError] = {}
         self.lock = threading.RLock()
+        self.writes = 0  # write requests sent (answered or not)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
@@ -270,6 +271,8 @@ class SnapshotClient:
                         return {"data": clone(rows), "next": None}
             return self.client.request(method, path, query, body)
         parsed = self._parse(path.split("?", 1)[0])
+        with self.lock:
+            self.writes += 1
         try:
             answer = self.client.request(method, path, query, body)
         except KongError as exc:

@@ -60,7 +60,7 @@ options:
       - More workers pay off when each write waits on Kong's database (for example V(8) against a Kong whose
         writes take a few milliseconds); they do not when Kong answers at once and the controller is busy.
         Check mode applies the items in order whatever the value (it writes nothing, so there is nothing to
-        wait for).
+        wait for), and the threads start with the first write, so a batch with nothing to change runs as with V(1).
     type: int
     default: 1
   report:

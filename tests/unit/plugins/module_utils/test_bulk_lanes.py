@@ -70,3 +70,29 @@ def test_an_unexpected_error_stops_the_run_and_is_raised() -> None:
 
     with pytest.raises(RuntimeError, match="boom"):
         run_lanes([[i] for i in range(20)], apply, 4)
+
+
+def test_lanes_run_in_the_calling_thread_until_busy() -> None:
+    threads: dict[int, str] = {}
+    writes: list[int] = []
+
+    def apply(index: int) -> None:
+        threads[index] = threading.current_thread().name
+        if index == 2:
+            writes.append(index)  # the first write: from here on lanes may overlap
+
+    run_lanes([[i] for i in range(12)], apply, 4, busy=lambda: bool(writes))
+    caller = threading.current_thread().name
+    assert [threads[i] for i in range(3)] == [caller] * 3
+    assert sorted(threads) == list(range(12)) and any(threads[i] != caller for i in range(3, 12))
+
+
+
+def test_a_run_that_is_never_busy_uses_no_threads() -> None:
+    threads: set[str] = set()
+
+    def apply(_index: int) -> None:
+        threads.add(threading.current_thread().name)
+
+    run_lanes([[i] for i in range(12)], apply, 4, busy=lambda: False)
+    assert threads == {threading.current_thread().name}
