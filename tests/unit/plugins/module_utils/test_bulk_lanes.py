@@ -87,7 +87,6 @@ def test_lanes_run_in_the_calling_thread_until_busy() -> None:
     assert sorted(threads) == list(range(12)) and any(threads[i] != caller for i in range(3, 12))
 
 
-
 def test_a_run_that_is_never_busy_uses_no_threads() -> None:
     threads: set[str] = set()
 
