@@ -60,6 +60,7 @@ def info_argument_spec() -> dict[str, Any]:
         route=dict(type="str"),
         consumer=dict(type="str"),
         upstream=dict(type="str"),
+        fields=dict(type="list", elements="str"),
     )
     return argument_spec
 
@@ -138,7 +139,11 @@ def list_entities(client: KongClient, params: dict[str, Any]) -> list[dict[str, 
         items = [i for i in items if _matches_ref(client, i.get(option), option, value)]
     if tags:
         items = [i for i in items if _has_tags(i, tags, params.get("tags_match") or "all")]
-    return [mask_entity(entity, i) for i in items]
+    fields = params.get("fields")
+    masked = (mask_entity(entity, i) for i in items)
+    if fields:
+        return [{name: i[name] for name in fields if name in i} for i in masked]
+    return list(masked)
 
 
 def _matches_ref(client: KongClient, held: Any, option: str, value: str) -> bool:

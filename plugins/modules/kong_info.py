@@ -48,6 +48,12 @@ options:
   upstream:
     description: The upstream (name or id) whose targets to list; required with O(entity=targets).
     type: str
+  fields:
+    description:
+      - Return only these top-level fields of each entity (those it has), for example V(id), V(name) and V(tags).
+      - Keeps the result of a listing of thousands of entities small; all fields when omitted.
+    type: list
+    elements: str
 seealso:
   - module: aigateway.kong.kong_service
   - module: aigateway.kong.kong_plugin
@@ -75,6 +81,12 @@ EXAMPLES = r"""
     admin_url: http://127.0.0.1:8001
     entity: services
     tags: [ai-gateway]
+
+- name: The names of thousands of consumers, without the rest of each entity
+  aigateway.kong.kong_info:
+    admin_url: http://127.0.0.1:8001
+    entity: consumers
+    fields: [id, username, tags]
 """
 
 RETURN = r"""

@@ -40,6 +40,8 @@ def test_node_and_listings(kongsim: Any, run_playbook: Any, inprocess: bool) -> 
             task("routes of service", INFO, {"entity": "routes", "service": "openai"}),
             task("routes of service with tag", INFO, {"entity": "routes", "service": "openai", "tags": ["prod"]}),
             task("key-auths of consumer", INFO, {"entity": "key-auths", "consumer": "app"}),
+            task("some fields", INFO, {"entity": "routes", "service": "openai", "fields": ["name", "tags", "nope"]}),
+            task("key field of a credential", INFO, {"entity": "key-auths", "fields": ["key", "consumer"]}),
             task("bad entity", INFO, {"entity": "nonsense"}, ignore_errors=True),
         ],
         sim=kongsim,
@@ -61,6 +63,12 @@ def test_node_and_listings(kongsim: Any, run_playbook: Any, inprocess: bool) -> 
     creds = run["key-auths of consumer"].result["entities"]
     assert len(creds) == 1 and "info-secret-key-4711" not in str(run["key-auths of consumer"].result), creds
     assert "info-secret-key-4711" not in run.output
+    assert sorted(run["some fields"].result["entities"], key=str) == [
+        {"name": "chat", "tags": ["prod"]},
+        {"name": "embed", "tags": ["beta"]},
+    ]
+    [cred] = run["key field of a credential"].result["entities"]
+    assert set(cred) == {"key", "consumer"} and cred["key"] != "info-secret-key-4711"  # still masked
     bad = run["bad entity"]
     assert bad.failed and "nonsense" in bad.msg and bad.requests == [], bad.result
 
