@@ -117,7 +117,8 @@ class EntityTask:
 
     def raw_secrets(self, params: dict[str, Any]) -> set[str]:
         """Secrets in the options as given (before validation): the picked entity's, else every entity's."""
-        picked = self.specs.get(params.get(self.selector)) if self.selector and isinstance(params, dict) else None
+        chosen = params.get(self.selector) if self.selector and isinstance(params, dict) else None
+        picked = self.specs.get(chosen) if isinstance(chosen, str) else None
         specs = [picked] if picked else list(self.specs.values()) if self.selector else [self.spec_for(params)]
         return set().union(*(entity_secrets(spec, params) for spec in specs))
 

@@ -335,3 +335,16 @@ def test_post_409_without_a_matching_entity_names_the_create(kong, make_client):
     with pytest.raises(KongError) as failure:
         engine.run()
     assert failure.value.describe(engine.action).startswith("Failed to create service 'llm': POST /services")
+
+
+def test_secrets_are_found_in_options_before_validation():
+    from ansible_collections.aigateway.kong.plugins.module_utils.runner import EntityTask
+
+    credentials = EntityTask(CREDENTIALS, "type")
+    assert credentials.raw_secrets({"type": "key-auth", "key": "k-1"}) == {"k-1"}
+    assert credentials.raw_secrets({"type": "jwt", "key": "issuer", "secret": "s-1"}) == {"s-1"}  # jwt key is shown
+    assert "k-2" in credentials.raw_secrets({"type": ["key-auth"], "key": "k-2"})  # malformed: every type's secrets
+    plugin = EntityTask.of(PLUGIN)
+    config = {"auth": {"header_name": "Authorization", "header_value": "Bearer sk-1"}}
+    assert "Bearer sk-1" in plugin.raw_secrets({"name": "ai-proxy", "config": config, "colour": "red"})
+    assert plugin.raw_secrets({"name": ["ai-proxy"], "config": "not a dict"}) == set()
