@@ -44,11 +44,6 @@ def require_requests(module: AnsibleModule) -> None:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
 
 
-def new_client(module: AnsibleModule) -> KongClient:
-    require_requests(module)
-    return KongClient.from_params(module.params, warn=module.warn)
-
-
 def error_details(exc: KongError) -> dict[str, Any]:
     """Kong's error facts, returned next to ``msg`` so playbooks can branch on them."""
     details: dict[str, Any] = {}
