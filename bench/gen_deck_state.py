@@ -12,6 +12,8 @@ rate-limiting plugin, all carrying the same tag. The one difference: decK 1.4 pr
 from __future__ import annotations
 
 import argparse
+import copy
+import functools
 import importlib.util
 from pathlib import Path
 from typing import Any
@@ -21,24 +23,30 @@ import yaml
 from gen_inventory import build_inventory
 
 ROLE = Path(__file__).resolve().parents[1] / "roles" / "ai_gateway"
-PROVIDER_HOSTS = {
-    "openai": "api.openai.com",
-    "anthropic": "api.anthropic.com",
-    "mistral": "api.mistral.ai",
-}
+MODEL = ROLE.parents[1] / "plugins" / "plugin_utils" / "ai_gateway_model.py"
+
+
+@functools.cache
+def role_model() -> Any:
+    """The role's mapping module (plain Python without collection imports: loaded from its file)."""
+    loader = importlib.util.spec_from_file_location("ai_gateway_model", MODEL)
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    return module
+
+
+@functools.cache
+def role_defaults() -> dict[str, Any]:
+    return yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
 
 
 def role_default(name: str) -> Any:
-    return yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())[name]
+    return copy.deepcopy(role_defaults()[name])  # a fresh copy: shared objects would be written as YAML aliases
 
 
 def bearer_lua(key_name: str) -> str:
-    """The role's Bearer pre-function code (the module holds plain Python: loaded from its file)."""
-    path = ROLE.parents[1] / "plugins" / "plugin_utils" / "ai_gateway_model.py"
-    loader = importlib.util.spec_from_file_location("ai_gateway_model", path)
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    return module.BEARER_LUA.replace("KEY_NAME", key_name)
+    """The role's Bearer pre-function code."""
+    return role_model().BEARER_LUA.replace("KEY_NAME", key_name)
 
 
 def service_of(model: dict[str, Any], tags: list[str]) -> dict[str, Any]:
@@ -48,7 +56,7 @@ def service_of(model: dict[str, Any], tags: list[str]) -> dict[str, Any]:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         target = {"protocol": parts.scheme, "host": parts.hostname, "port": port}
     else:
-        target = {"protocol": "https", "host": PROVIDER_HOSTS[model["provider"]], "port": 443}
+        target = {"protocol": "https", "host": role_model().PROVIDER_HOSTS[model["provider"]], "port": 443}
     return {"name": model["name"], **target, "tags": tags}
 
 
