@@ -9,15 +9,15 @@ import traceback
 import uuid
 from typing import Any
 
-from . import endpoints_crud, endpoints_custom, endpoints_info, endpoints_tags, endpoints_targets, rules
+from . import endpoints_crud, endpoints_custom, endpoints_info, endpoints_tags, endpoints_targets
 from . import errors as E
 from .bodies import check_content_type
 from .context import Ctx, RawJSON, Reply, dumps
-from .dao import Dao, is_uuid
+from .dao import Dao
 from .health import HealthBook
 from .model import EntityDef, load_entities
 from .routing import Router
-from .schema import Schemas
+from .rules.schemas import Schemas
 from .store import Store
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -61,41 +61,6 @@ class App:
     def replace_state(self, store: Store, dao: Dao, config_hash: str) -> None:
         """Swap in a store built from a declarative config (DB-less POST /config)."""
         self.store, self.dao, self.config_hash = store, dao, config_hash
-
-    # --------------------------------------------------------- entity operations
-
-    def select(self, ent: EntityDef, key: str) -> dict[str, Any] | None:
-        return rules.select(self, ent, key)
-
-    def output(self, ent: EntityDef, row: dict[str, Any]) -> dict[str, Any]:
-        return rules.output(self, ent, row)
-
-    def insert(self, ent: EntityDef, args: Any) -> dict[str, Any]:
-        return rules.insert(self, ent, args)
-
-    def upsert(self, ent: EntityDef, key: str, args: Any) -> dict[str, Any]:
-        return rules.upsert(self, ent, key, args)
-
-    def update(self, ent: EntityDef, existing: dict[str, Any], args: Any, by: str | None = None) -> dict[str, Any]:
-        return rules.update(self, ent, existing, args, by)
-
-    def update_by_key(self, ent: EntityDef, key: str, args: Any) -> dict[str, Any]:
-        existing = self.select(ent, key)
-        by = None if is_uuid(key) else ent.endpoint_key
-        if existing is None:
-            if by is None:
-                raise E.not_found_by_pk({"id": key})
-            raise E.not_found_by_field({by: key})
-        return self.update(ent, existing, args, by)
-
-    def delete(self, ent: EntityDef, row: dict[str, Any], by: str | None = None) -> None:
-        rules.delete(self, ent, row, by)
-
-    def delete_by_key(self, ent: EntityDef, key: str) -> None:
-        row = self.select(ent, key)
-        if row is None:
-            return
-        self.delete(ent, row, None if is_uuid(key) else ent.endpoint_key)
 
     # ---------------------------------------------------------------- dispatch
 

@@ -10,7 +10,7 @@ from typing import Any
 from . import errors as E
 from .model import EntityDef, children_of
 from .paging import encode_offset, offset_after_id, tag_matcher
-from .schema_errors import SchemaError
+from .rules.engine.errors import SchemaError
 from .store import Store, Table
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

@@ -16,6 +16,7 @@ from .context import Ctx, RawJSON, Reply, dumps
 from .model import EntityDef, Foreign
 from .paging import parse_size, parse_tags
 from .routing import Router
+from .rules import daos
 
 
 def escape_uri(value: str) -> str:
@@ -27,7 +28,7 @@ def page_reply(ctx: Ctx, ent: EntityDef, rows: list[dict[str, Any]], token: str 
     """A list answer built from each row's cached JSON (one serialisation per row change)."""
     app = ctx.app
     if ent.ttl or ent.name == "certificates":
-        items = ",".join(dumps(app.output(ent, r)) for r in rows)
+        items = ",".join(dumps(daos.output(app, ent, r)) for r in rows)
     else:
         table = app.dao.table(ent)
         items = ",".join(table.json_of(r["id"]) for r in rows)
@@ -40,12 +41,12 @@ def page_reply(ctx: Ctx, ent: EntityDef, rows: list[dict[str, Any]], token: str 
 
 def entity_reply(ctx: Ctx, ent: EntityDef, row: dict[str, Any], status: int = 200) -> Reply:
     if ent.ttl or ent.name == "certificates":
-        return Reply(status, ctx.app.output(ent, row))
+        return Reply(status, daos.output(ctx.app, ent, row))
     return Reply(status, RawJSON(ctx.app.dao.table(ent).json_of(row["id"])))
 
 
 def select_or_404(ctx: Ctx, ent: EntityDef, key: str) -> dict[str, Any]:
-    row = ctx.app.select(ent, key)
+    row = daos.select(ctx.app, ent, key)
     if row is None:
         raise E.not_found()
     return row
@@ -73,7 +74,7 @@ def get_collection(ctx: Ctx, ent: EntityDef) -> Reply:
 
 
 def post_collection(ctx: Ctx, ent: EntityDef) -> Reply:
-    row = ctx.app.insert(ent, ctx.typed_args(ent))
+    row = daos.insert(ctx.app, ent, ctx.typed_args(ent))
     return entity_reply(ctx, ent, row, 201)
 
 
@@ -97,7 +98,7 @@ def post_nested_collection(ctx: Ctx, ent: EntityDef, parent: EntityDef, fk: Fore
     if isinstance(args, dict):
         args = dict(args)
         args[fk.field] = {"id": owner["id"]}
-    row = ctx.app.insert(ent, args)
+    row = daos.insert(ctx.app, ent, args)
     return entity_reply(ctx, ent, row, 201)
 
 
@@ -108,18 +109,18 @@ def get_entity(ctx: Ctx, ent: EntityDef) -> Reply:
 
 
 def put_entity(ctx: Ctx, ent: EntityDef) -> Reply:
-    row = ctx.app.upsert(ent, ctx.param("key"), ctx.typed_args(ent))
+    row = daos.upsert(ctx.app, ent, ctx.param("key"), ctx.typed_args(ent))
     return entity_reply(ctx, ent, row)
 
 
 def patch_entity(ctx: Ctx, ent: EntityDef) -> Reply:
     key = ctx.param("key")
-    row = ctx.app.update_by_key(ent, key, ctx.typed_args(ent))
+    row = daos.update_by_key(ctx.app, ent, key, ctx.typed_args(ent))
     return entity_reply(ctx, ent, row)
 
 
 def delete_entity(ctx: Ctx, ent: EntityDef) -> Reply:
-    ctx.app.delete_by_key(ent, ctx.param("key"))
+    daos.delete_by_key(ctx.app, ent, ctx.param("key"))
     return Reply(204)
 
 
@@ -147,9 +148,9 @@ def put_foreign(ctx: Ctx, ent: EntityDef, fk: Foreign) -> Reply:
     child, ref_id = _referenced(ctx, ent, fk)
     associate = ref_id is None
     target_id = ref_id or str(uuid.uuid4())
-    row = ctx.app.upsert(parent, target_id, ctx.typed_args(parent))
+    row = daos.upsert(ctx.app, parent, target_id, ctx.typed_args(parent))
     if associate:
-        ctx.app.update(ent, child, {fk.field: {"id": row["id"]}})
+        daos.update(ctx.app, ent, child, {fk.field: {"id": row["id"]}})
     return entity_reply(ctx, parent, row)
 
 
@@ -158,7 +159,7 @@ def patch_foreign(ctx: Ctx, ent: EntityDef, fk: Foreign) -> Reply:
     _child, ref_id = _referenced(ctx, ent, fk)
     if ref_id is None:
         raise E.not_found()
-    row = ctx.app.update_by_key(parent, ref_id, ctx.typed_args(parent))
+    row = daos.update_by_key(ctx.app, parent, ref_id, ctx.typed_args(parent))
     return entity_reply(ctx, parent, row)
 
 
@@ -191,7 +192,7 @@ def put_nested_entity(ctx: Ctx, ent: EntityDef, parent: EntityDef, fk: Foreign) 
     if isinstance(args, dict):
         args = dict(args)
         args[fk.field] = {"id": owner["id"]}
-    row = ctx.app.upsert(ent, ctx.param("key"), args)
+    row = daos.upsert(ctx.app, ent, ctx.param("key"), args)
     return entity_reply(ctx, ent, row)
 
 
@@ -205,13 +206,13 @@ def patch_nested_entity(ctx: Ctx, ent: EntityDef, parent: EntityDef, fk: Foreign
     ref = child.get(fk.field)
     if not isinstance(ref, dict) or ref.get("id") != owner["id"]:
         raise E.not_found()
-    row = ctx.app.update_by_key(ent, ctx.param("key"), args)
+    row = daos.update_by_key(ctx.app, ent, ctx.param("key"), args)
     return entity_reply(ctx, ent, row)
 
 
 def delete_nested_entity(ctx: Ctx, ent: EntityDef, parent: EntityDef, fk: Foreign) -> Reply:
     _owner, child = _owned(ctx, ent, parent, fk)
-    ctx.app.delete(ent, child)
+    daos.delete(ctx.app, ent, child)
     return Reply(204)
 
 

@@ -14,6 +14,7 @@ from .context import Ctx, Reply
 from .dao import is_uuid
 from .model import EntityDef
 from .routing import Router
+from .rules import daos
 
 # ---------------------------------------------------------------- consumers
 
@@ -33,7 +34,7 @@ def get_consumers(ctx: Ctx, ent: EntityDef) -> Reply:
 def _with_plugin_name(ctx: Ctx, plugins: EntityDef) -> None:
     args = ctx.args
     if isinstance(args, dict) and args.get("name") is None:
-        plugin = ctx.app.select(plugins, ctx.param("key"))
+        plugin = daos.select(ctx.app, plugins, ctx.param("key"))
         if plugin is None:
             raise E.not_found()
         ctx._args = {**args, "name": plugin["name"]}
@@ -91,20 +92,20 @@ def get_certificate(ctx: Ctx, ent: EntityDef) -> Reply:
 def put_certificate(ctx: Ctx, ent: EntityDef) -> Reply:
     cert_id, name = _certificate_key(ctx)
     args = _certificate_snis_arg(ctx, ctx.typed_args(ent), name)
-    row = ctx.app.upsert(ent, cert_id, args)
+    row = daos.upsert(ctx.app, ent, cert_id, args)
     return crud.entity_reply(ctx, ent, row)
 
 
 def patch_certificate(ctx: Ctx, ent: EntityDef) -> Reply:
     cert_id, name = _certificate_key(ctx)
     args = _certificate_snis_arg(ctx, ctx.typed_args(ent), name)
-    row = ctx.app.update_by_key(ent, cert_id, args)
+    row = daos.update_by_key(ctx.app, ent, cert_id, args)
     return crud.entity_reply(ctx, ent, row)
 
 
 def delete_certificate(ctx: Ctx, ent: EntityDef) -> Reply:
     cert_id, _name = _certificate_key(ctx)
-    ctx.app.delete_by_key(ent, cert_id)
+    daos.delete_by_key(ctx.app, ent, cert_id)
     return Reply(204)
 
 
@@ -123,7 +124,7 @@ def _not_found_with_request_id() -> E.KongError:
 def acl_entity(handler: Any, ctx: Ctx, ent: EntityDef, parent: EntityDef, fk: Any) -> Reply:
     group = ctx.param("key")
     if not is_uuid(group):
-        consumer = ctx.app.select(parent, ctx.param("pkey"))
+        consumer = daos.select(ctx.app, parent, ctx.param("pkey"))
         if consumer is None:
             raise _not_found_with_request_id()
         acl = ctx.app.store["acls"].find_cache_key({"consumer": {"id": consumer["id"]}, "group": group})

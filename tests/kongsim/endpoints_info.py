@@ -14,7 +14,8 @@ from . import errors as E
 from .context import Ctx, Reply
 from .model import SCHEMA_DIR, EntityDef
 from .routing import Router
-from .schema_errors import SchemaError
+from .rules import daos
+from .rules.engine.errors import SchemaError
 
 PREFIX = "/usr/local/kong"
 INSTALL_DIR = "/usr/local"
@@ -175,7 +176,8 @@ def config_db_only(ctx: Ctx) -> Reply:
     loaded: dict[str, Any] = {}
     for name, table in store.tables.items():
         if len(table):
-            loaded[name] = {row["id"]: ctx.app.output(ctx.app.entities[name], row) for row in table.iter_after(None)}
+            ent = ctx.app.entities[name]
+            loaded[name] = {row["id"]: daos.output(ctx.app, ent, row) for row in table.iter_after(None)}
     return Reply(201, loaded)
 
 

@@ -13,6 +13,7 @@ from .health import using_healthchecks
 from .model import EntityDef
 from .paging import parse_size
 from .routing import Router
+from .rules import daos
 
 
 def _upstream(ctx: Ctx) -> dict[str, Any]:
@@ -127,12 +128,12 @@ def get_target(ctx: Ctx, ent: EntityDef) -> Reply:
 
 def update_target(ctx: Ctx, ent: EntityDef) -> Reply:
     target = _target(ctx, ent)
-    row = ctx.app.update(ent, target, ctx.typed_args(ent))
+    row = daos.update(ctx.app, ent, target, ctx.typed_args(ent))
     return crud.entity_reply(ctx, ent, row)
 
 
 def delete_target(ctx: Ctx, ent: EntityDef) -> Reply:
-    ctx.app.delete(ent, _target(ctx, ent))
+    daos.delete(ctx.app, ent, _target(ctx, ent))
     return Reply(204)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from kongsim.schema import SchemaError, Schemas
-from kongsim.schema_pem import ca_certificate_check, certificate_key_check, validate_certificate, validate_key
+from kongsim.rules.pem import ca_certificate_check, certificate_key_check, validate_certificate, validate_key
+from kongsim.rules.schemas import SchemaError, Schemas
 
 EC_CERT = """\
 -----BEGIN CERTIFICATE-----

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from kongsim.schema import SchemaError, Schemas
+from kongsim.rules.schemas import SchemaError, Schemas
 
 SVC = "4f5c1c2e-0c1a-4c4b-9d6e-111111111111"
 CONSUMER = "4f5c1c2e-0c1a-4c4b-9d6e-222222222222"

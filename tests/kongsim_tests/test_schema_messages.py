@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from kongsim.schema_errors import SchemaError, lua_quote_string, pretty_write, to_fields, violation_message
-from kongsim.schema_lua import LuaPatternError, lua_find
+from kongsim.rules.engine.errors import SchemaError, lua_quote_string, pretty_write, to_fields, violation_message
+from kongsim.rules.engine.patterns import LuaPatternError, lua_find
 
 
 def test_single_and_multiple_violations_are_counted_and_sorted():

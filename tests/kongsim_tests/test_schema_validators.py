@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from kongsim import validators as v
+from kongsim.rules import typedefs as v
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,10 @@ import time
 import uuid
 from typing import Any
 
-from . import schema_custom as custom
-from .schema_errors import SchemaError
-from .schema_fields import Ctx, Field, Hooks, validate_field
-from .schema_pem import certificate_digest
-from .schema_records import (
+from . import registry as custom
+from .engine.errors import SchemaError
+from .engine.fields import Ctx, Field, Hooks, validate_field
+from .engine.records import (
     Generators,
     Record,
     apply_shorthands,
@@ -31,13 +30,14 @@ from .schema_records import (
     process_auto_fields,
     validate_record,
 )
-from .schema_routes import route_subschemas
-from .schema_values import MSG, NIL, jcopy
-from .validators import format_target
+from .engine.values import MSG, NIL, jcopy
+from .pem import certificate_digest
+from .routes import route_subschemas
+from .typedefs import format_target
 
 __all__ = ["SchemaError", "Schemas", "random_string"]
 
-DEFAULT_DATA_DIR = pathlib.Path(__file__).resolve().parent / "data" / "schemas"
+DEFAULT_DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "data" / "schemas"
 PLUGIN_NOT_ENABLED = "plugin '%s' not enabled; add it to the 'plugins' configuration property"
 OPS = ("insert", "upsert", "update", "validate")
 

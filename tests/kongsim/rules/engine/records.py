@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .schema_checks import run_entity_checks, run_transformation_checks
-from .schema_errors import SchemaError
-from .schema_fields import Ctx, Field, Hooks, validate_field
-from .schema_values import ABSENT, MSG, NIL, CustomCheck, as_dict, is_table, jcopy, lua_tostring, make_set
+from .checks import run_entity_checks, run_transformation_checks
+from .errors import SchemaError
+from .fields import Ctx, Field, Hooks, validate_field
+from .values import ABSENT, MSG, NIL, CustomCheck, as_dict, is_table, jcopy, lua_tostring, make_set
 
 
 class Record:
@@ -38,7 +38,7 @@ class Record:
         self.subschema_key: str | None = None
         self.subschema_error: str = MSG["SUBSCHEMA_UNKNOWN"]
         self.subschema_lookup: Callable[[str], Record | None] = lambda name: None
-        # extra behaviour installed by schema_custom
+        # extra behaviour installed by rules.registry
         self.shorthand_funcs: dict[str, Callable[[Any], dict | None]] = {}
         self.transformations: list[dict] = []
         self.matchers: dict[tuple, Field] = {}  # conditional if/then matchers, derived once

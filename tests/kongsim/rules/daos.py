@@ -1,4 +1,4 @@
-"""Per-entity rules Kong's custom DAOs add on top of the generic DAO: plugin protocol checks,
+"""Per-entity rules Kong's custom DAOs (kong/db/dao/<entity>.lua) add on top of the generic DAO: plugin protocol checks,
 certificate SNIs, and the DB-less refusals (after validation, as Kong's `off` strategy does)."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from . import errors as E
-from .dao import is_uuid, schema_violation
-from .model import EntityDef
+from .. import errors as E
+from ..dao import is_uuid, schema_violation
+from ..model import EntityDef
 
 _OPS = {"insert": "create", "upsert": "create or update", "update": "update", "delete": "remove"}
 
@@ -112,9 +112,26 @@ def update(app: Any, ent: EntityDef, existing: dict[str, Any], args: Any, by: st
     return app.dao.update(ent, existing, args)
 
 
+def update_by_key(app: Any, ent: EntityDef, key: str, args: Any) -> dict[str, Any]:
+    existing = select(app, ent, key)
+    by = None if is_uuid(key) else ent.endpoint_key
+    if existing is None:
+        if by is None:
+            raise E.not_found_by_pk({"id": key})
+        raise E.not_found_by_field({by: key})
+    return update(app, ent, existing, args, by)
+
+
 def delete(app: Any, ent: EntityDef, row: dict[str, Any], by: str | None = None) -> None:
     _dbless_refuse(app, ent, "delete", by)
     app.dao.delete(ent, row)
+
+
+def delete_by_key(app: Any, ent: EntityDef, key: str) -> None:
+    row = select(app, ent, key)
+    if row is None:
+        return
+    delete(app, ent, row, None if is_uuid(key) else ent.endpoint_key)
 
 
 # ------------------------------------------------------------- certificates

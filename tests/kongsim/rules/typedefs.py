@@ -10,7 +10,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 
-from .schema_lua import lua_find
+from .engine.patterns import lua_find
 
 Validator = Callable[[str], "str | None"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from .schema_fields import Hooks
-from .schema_records import Record
+from .engine.fields import Hooks
+from .engine.records import Record
 
 
 def _no(route_fields: dict, name: str, err: str) -> dict:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .schema_fields import Ctx, Field, validate_field
-from .schema_values import MSG, NIL, CustomCheck, get_field, is_nonempty, is_reference, lua_eq, quoted_list, set_field
+from .fields import Ctx, Field, validate_field
+from .values import MSG, NIL, CustomCheck, get_field, is_nonempty, is_reference, lua_eq, quoted_list, set_field
 
 if TYPE_CHECKING:
-    from .schema_records import Record
+    from .records import Record
 
 
 _CHECKERS: dict[str, dict] = {

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .schema_lua import lua_find
-from .schema_values import (
+from .patterns import lua_find
+from .values import (
     ABSENT,
     MSG,
     NIL,
