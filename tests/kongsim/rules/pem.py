@@ -273,6 +273,16 @@ def _parse_public_key(text: str) -> dict | None:
         return None
 
 
+def validate_ssl_key(key: str) -> str | None:
+    """The jwt plugin's check of `rsa_public_key`: any PEM public or private key OpenSSL would load."""
+    if _parse_public_key(key) is not None or _parse_private_key(key) is not None:
+        return None
+    found = _pem_der(key, ("RSA PUBLIC KEY",))
+    if found is not None and _rsa_public(found[1]) is not None:
+        return None
+    return "invalid key"
+
+
 def validate_pem_keys(pem: Any) -> str | None:
     """typedefs.pem's validator: loadable keys, and a public key matching the private one."""
     if not isinstance(pem, dict):

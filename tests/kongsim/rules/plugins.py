@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import typedefs as v
-from .engine.values import NIL, is_number
+from .engine.values import NIL, CustomValidator, is_number
+from .lua_syntax import lua_syntax_error
 
 _PERIODS = ("second", "minute", "hour", "day", "month", "year")
 
@@ -98,3 +99,16 @@ def proxy_cache_dict(entity: dict) -> str | None:
         if name not in SHARED_DICTS:
             return f"missing shared dict '{name}'"
     return None
+
+
+# ------------------------------------------------------------------ pre-function, post-function
+
+FUNCTION_PHASES = ("certificate", "rewrite", "access", "header_filter", "body_filter", "log")
+
+
+def function_validator(plugin: str) -> CustomValidator:
+    """Each phase's chunk must compile (Kong runs `loadstring` on it at validation)."""
+    def validate(code: str) -> str | None:
+        err = lua_syntax_error(code)
+        return None if err is None else f"error parsing {plugin}: {err}"
+    return validate

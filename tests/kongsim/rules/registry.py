@@ -24,6 +24,7 @@ from .pem import (
     validate_certificate,
     validate_key,
     validate_pem_keys,
+    validate_ssl_key,
 )
 
 _BY_DESCRIPTION: dict[str, CustomValidator] = {
@@ -63,6 +64,7 @@ _BY_PATH: dict[str, CustomValidator] = {
     "certificates.key_alt": validate_key,
     "ca_certificates.cert": validate_certificate,
     "keys.pem": validate_pem_keys,
+    "jwt_secrets.rsa_public_key?then_match": validate_ssl_key,
     "upstreams.hash_on_cookie": v.validate_cookie_name,
     "plugin:cors.config.origins[]": lambda s: (
         None if s == "*" or v.pcre_error(s) is None else f"'{s}' is not a valid regex"
@@ -106,6 +108,8 @@ _PLUGIN_VALIDATORS: dict[str, CustomValidator] = {
     "plugin:request-transformer.config.rename.querystring[]": plugins.value_pair,
     "plugin:response-transformer.config.rename.headers[]": lambda p: plugins.header_pair(p, True),
     "plugin:request-termination.config": plugins.request_termination,
+    **{f"plugin:{name}.config.{phase}[]": plugins.function_validator(name)
+       for name in ("pre-function", "post-function") for phase in plugins.FUNCTION_PHASES},
 }
 
 # ------------------------------------------------------------------------------ entity checks

@@ -138,12 +138,14 @@ def _check(rec: Record, sub: Record | None, name: str, arg: Any, fn: CustomCheck
     return None
 
 
-def _matcher(rec: Record, sub: Record | None, fname: str, match: dict) -> Field:
+def _matcher(rec: Record, sub: Record | None, fname: str, match: dict, role: str) -> Field:
+    """The field as a check's `if_match`/`then_match` sees it; `role` names it in the schema path
+    (`<path>?then_match`), where a Lua-only validator of that match is registered."""
     key = (id(sub), fname, id(match))
     cached = rec.matchers.get(key)
     if cached is None:
         base = rec.schema_field(fname, sub)
-        path = f"{rec.path}.{fname}"
+        path = f"{rec.path}.{fname}?{role}"
         cached = Field(match, path, rec.hooks) if base is None else base.derive(match, path)
         rec.matchers[key] = cached
     return cached
@@ -155,13 +157,13 @@ def _check_conditional(rec: Record, sub: Record | None, arg: dict, entity: dict,
     then_value = get_field(entity, arg["then_field"])
     if then_value is NIL:
         then_value = None
-    if validate_field(_matcher(rec, sub, arg["if_field"], arg["if_match"]), if_value, ctx) is not None:
+    if validate_field(_matcher(rec, sub, arg["if_field"], arg["if_match"], "if_match"), if_value, ctx) is not None:
         return None
     then_match = arg["then_match"]
     if then_match.get("required") is True and then_value is None:
         set_field(errors, arg["then_field"], MSG["REQUIRED"])
         return arg["if_field"], None
-    err = validate_field(_matcher(rec, sub, arg["then_field"], then_match), then_value, ctx)
+    err = validate_field(_matcher(rec, sub, arg["then_field"], then_match, "then_match"), then_value, ctx)
     if err is not None:
         set_field(errors, arg["then_field"], err)
         then_err = arg.get("then_err")
@@ -174,11 +176,11 @@ def _check_conditional_at_least_one_of(rec: Record, sub: Record | None, arg: dic
     if_value = get_field(entity, arg["if_field"])
     if if_value is NIL:
         return None
-    if validate_field(_matcher(rec, sub, arg["if_field"], arg["if_match"]), if_value, ctx) is not None:
+    if validate_field(_matcher(rec, sub, arg["if_field"], arg["if_match"], "if_match"), if_value, ctx) is not None:
         else_match = arg.get("else_match")
         if else_match is None:
             return None
-        if validate_field(_matcher(rec, sub, arg["if_field"], else_match), if_value, ctx) is not None:
+        if validate_field(_matcher(rec, sub, arg["if_field"], else_match, "else_match"), if_value, ctx) is not None:
             return None
         names = arg["else_then_at_least_one_of"]
         err_fmt = arg.get("else_then_err")
