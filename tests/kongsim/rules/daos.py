@@ -10,6 +10,8 @@ from .. import errors as E
 from ..dao import is_uuid, schema_violation
 from ..model import EntityDef
 
+# PostgreSQL has no unique constraint matching the ON CONFLICT of Kong 3.9.1's upsert by name for these
+_UPSERT_BY_NAME_FAILS = frozenset({"key_sets", "keys"})
 _OPS = {"insert": "create", "upsert": "create or update", "update": "update", "delete": "remove"}
 
 
@@ -85,6 +87,9 @@ def upsert(app: Any, ent: EntityDef, key: str, args: Any) -> dict[str, Any]:
         check_protocols_match(app, args)
     if ent.name == "certificates":
         return _certificate_write(app, ent, args, existing, "upsert", key)
+    if by is not None and ent.name in _UPSERT_BY_NAME_FAILS and not app.dbless:
+        app.dao.validate_only(ent, _with_key(args, key, by), "upsert")
+        raise E.unexpected()
     if app.dbless:
         app.dao.validate_only(ent, _with_key(args, key, by), "upsert")
         _dbless_refuse(app, ent, "upsert", by)

@@ -150,7 +150,8 @@ TRANSFORMATIONS: dict[str, list[dict]] = {
 
 # vault implementations bundled with Kong OSS (kong/vaults/*/schema.lua), used as subschemas of "vaults"
 VAULT_SCHEMAS: dict[str, dict] = {
-    "env": {"fields": [{"config": {"type": "record", "fields": [
+    # without `config` Kong stores `{prefix: null}`; `config: null` is refused
+    "env": {"fields": [{"config": {"type": "record", "required": True, "fields": [
         {"prefix": {"type": "string", "match": "^[%a_-][%a%d_-]*$"}},
     ]}}]},
 }
