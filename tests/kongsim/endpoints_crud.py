@@ -140,6 +140,8 @@ def get_foreign(ctx: Ctx, ent: EntityDef, fk: Foreign) -> Reply:
     row = ctx.app.dao.get(parent, ref_id)
     if row is None:
         raise E.not_found()
+    if parent.name == "certificates":  # the generic select, without the certificates DAO's SNI names
+        return Reply(200, {**row, "snis": None})
     return entity_reply(ctx, parent, row)
 
 
@@ -199,7 +201,7 @@ def put_nested_entity(ctx: Ctx, ent: EntityDef, parent: EntityDef, fk: Foreign) 
 def patch_nested_entity(ctx: Ctx, ent: EntityDef, parent: EntityDef, fk: Foreign) -> Reply:
     owner = select_or_404(ctx, parent, ctx.param("pkey"))
     args = ctx.typed_args(ent)
-    if isinstance(args, dict) and not args.get(fk.field):
+    if isinstance(args, dict) and fk.field not in args:  # an explicit null detaches the child, as in Lua
         args = dict(args)
         args[fk.field] = {"id": owner["id"]}
     child = select_or_404(ctx, ent, ctx.param("key"))

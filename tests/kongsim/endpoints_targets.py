@@ -77,12 +77,19 @@ def get_all_targets(ctx: Ctx, ent: EntityDef) -> Reply:
     return crud.page_reply(ctx, ent, rows, token, next_url)
 
 
+def _balancer_view(host: dict[str, Any]) -> dict[str, Any]:
+    """A target as the balancer reports it: each address `healthy: <bool>` instead of a `health` word."""
+    addresses = [{"ip": a["ip"], "port": a["port"], "weight": a["weight"], "healthy": a["health"] != "UNHEALTHY"}
+                 for a in host["addresses"]]
+    return {**host, "addresses": addresses}
+
+
 def get_health(ctx: Ctx, ent: EntityDef) -> Reply:
     upstream = _upstream(ctx)
     book = ctx.app.health
     node = {"node_id": ctx.app.node_id}
     if ctx.query.get("balancer_health") == "1":
-        hosts = [book.target_status(upstream, t)[1] for t in _active_targets(ctx, upstream["id"])]
+        hosts = [_balancer_view(book.target_status(upstream, t)[1]) for t in _active_targets(ctx, upstream["id"])]
         total = sum(h["weight"]["total"] for h in hosts)
         unavailable = sum(h["weight"]["unavailable"] for h in hosts)
         healthy = total > 0 and unavailable < total

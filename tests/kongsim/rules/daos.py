@@ -129,6 +129,10 @@ def update_by_key(app: Any, ent: EntityDef, key: str, args: Any) -> dict[str, An
 
 def delete(app: Any, ent: EntityDef, row: dict[str, Any], by: str | None = None) -> None:
     _dbless_refuse(app, ent, "delete", by)
+    if ent.name == "certificates":
+        # Kong deletes the SNIs first: they stay deleted when a service or upstream still references the
+        # certificate and its own delete fails
+        _replace_snis(app, row["id"], [])
     app.dao.delete(ent, row)
 
 
