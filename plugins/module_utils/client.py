@@ -80,6 +80,23 @@ def tls_hint(detail: str, client_cert: bool = False) -> str:
     return "TLS error; check validate_certs, ca_path, client_cert and client_key"
 
 
+def nginx_page_title(payload: Any) -> str | None:
+    """The reason on an HTML error page from nginx in front of Kong ("No required SSL certificate was sent")."""
+    if not isinstance(payload, str):
+        return None
+    match = re.search(r"<title>\s*\d{3}\s+([^<]+?)\s*</title>", payload, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def client_certificate_hint(base: str, client_cert: bool) -> str:
+    if client_cert:
+        return (
+            "the Admin API at %s refused the client certificate (client certificate check); set client_cert and "
+            "client_key to a certificate signed by a CA it trusts" % base
+        )
+    return "the Admin API at %s requires a client certificate; set client_cert and client_key" % base
+
+
 def check_tls_files(params: dict[str, Any]) -> str | None:
     """Why ``ca_path``, ``client_cert`` or ``client_key`` cannot be used, naming the option; None when they can.
 
@@ -221,6 +238,11 @@ class KongClient:
             payload = self._decode(response)
             if response.status >= 400:
                 hint, shown = None, shown_path
+                page = nginx_page_title(payload)
+                if page is not None:  # nginx answered, not Kong: its page title says why
+                    payload = page
+                    if "SSL certificate" in page:
+                        hint = client_certificate_hint(self.shown_base, self.client_cert)
                 if response.status in (401, 403):
                     hint = "the Admin API at %s refused the request; check admin_token" % self.shown_base
                 elif response.status in RETRY_STATUSES:  # the node matters: name it with the full URL

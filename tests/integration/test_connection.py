@@ -58,6 +58,10 @@ def test_https_with_ca_and_client_certificate(tls_sim: Any, run_playbook: Any) -
         t = run[name]
         assert t.failed and one_line_naming(t.msg, sim.url), (name, t.msg)
     assert "certificate" in run["unknown CA"].msg.lower(), run["unknown CA"].msg
+    # the Admin API completes the handshake and answers with nginx's 400 page: the line names the options
+    no_cert = run["no client cert"].msg
+    assert "No required SSL certificate was sent" in no_cert and "<html>" not in no_cert, no_cert
+    assert "requires a client certificate; set client_cert and client_key" in no_cert, no_cert
     writes = [r for r in sim.request_log() if r["method"] in ("POST", "PUT", "PATCH", "DELETE")]
     assert [(w["method"], w["path"]) for w in writes] == [("POST", "/services")], writes
 

@@ -17,6 +17,10 @@ from .testing import Faults, RequestLog, default_fault_body
 CONTROL_PREFIX = "/__kongsim/"
 UNAUTHORIZED = {"message": "Invalid credentials. Token or User credentials required"}
 
+NGINX_NO_CLIENT_CERT = (b"<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n"
+                        b"<center><h1>400 Bad Request</h1></center>\r\n"
+                        b"<center>No required SSL certificate was sent</center>\r\n</body>\r\n</html>\r\n")
+
 
 class SimHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -30,6 +34,7 @@ class SimHTTPServer(ThreadingHTTPServer):
         self.faults = faults
         self.admin_token = admin_token
         self.tls = tls
+        self.requires_client_cert = tls is not None and tls.verify_mode != ssl.CERT_NONE
         self.control: Any = None  # set by KongSim: handles /__kongsim/ requests
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
@@ -123,6 +128,10 @@ class AdminHandler(BaseHTTPRequestHandler):
                        payload)
             return
         entry = srv.log.arrive(method, path, query)
+        if srv.requires_client_cert and not self.connection.getpeercert():
+            srv.log.answered(entry, 400)
+            self._send(method, 400, {"Content-Type": "text/html; charset=UTF-8"}, NGINX_NO_CLIENT_CERT)
+            return
         fault = srv.faults.take(method, path)
         if fault is not None:
             if fault.delay:

@@ -274,3 +274,23 @@ def test_credentials_in_admin_url_are_hidden_on_http_errors():
     with pytest.raises(KongAPIError) as raised:
         client.request("GET", "/services")
     assert "s3cr3t-pw" not in str(raised.value) and "https://***@127.0.0.1:8444/services" in str(raised.value)
+
+
+NGINX_NO_CERT = (
+    b"<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n"
+    b"<center><h1>400 Bad Request</h1></center>\r\n<center>No required SSL certificate was sent</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+
+
+@pytest.mark.parametrize("client_cert", [False, True])
+def test_nginx_client_certificate_page_becomes_a_message_naming_the_options(client_cert):
+    answer = Response(400, NGINX_NO_CERT, {"content-type": "text/html; charset=UTF-8"})
+    kwargs = {"client_cert": "/etc/kong/client.crt", "client_key": "/etc/kong/client.key"} if client_cert else {}
+    client, _sleeps = make(Scripted(answer), **kwargs)
+    with pytest.raises(KongAPIError) as caught:
+        client.request("GET", "/services/x")
+    line = str(caught.value)
+    assert line.startswith("GET /services/x -> 400 No required SSL certificate was sent (the Admin API at ")
+    assert "<html>" not in line and "client_cert and client_key" in line
+    assert ("refused the client certificate" in line) is client_cert
