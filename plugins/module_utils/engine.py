@@ -237,6 +237,8 @@ class Engine:
         if existing is None:
             return self.result(False, {}, None, None, "%s already absent" % self.label)
         self.ensure_writable("delete %s" % self.label)
+        if self.spec.before_delete:
+            self.spec.before_delete(self, existing)
         if not self.check_mode:
             try:
                 self.client.request("DELETE", self.item_path(existing["id"]))

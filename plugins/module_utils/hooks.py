@@ -9,7 +9,7 @@ import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
-from ansible_collections.aigateway.kong.plugins.module_utils.compare import ref_id
+from ansible_collections.aigateway.kong.plugins.module_utils.compare import ref_id, same_set
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError, KongValidationError
 from ansible_collections.aigateway.kong.plugins.module_utils.plugin_secrets import PLUGIN_SECRET_PATHS
 
@@ -52,6 +52,13 @@ def normalize_route(engine: Any, desired: dict[str, Any]) -> None:
     headers = desired.get("headers")
     if isinstance(headers, dict):
         desired["headers"] = {k: v if isinstance(v, list) else [v] for k, v in headers.items()}
+
+
+def compare_route(engine: Any, name: str, desired: Any, existing: Any) -> Any:
+    """Kong matches any of a header's values: the values of each header compare as a set."""
+    if name == "headers" and isinstance(desired, dict) and isinstance(existing, dict):
+        return set(desired) != set(existing) or any(not same_set(desired[k], existing[k]) for k in desired)
+    return None
 
 
 # -- upstreams ------------------------------------------------------------------------------
@@ -183,14 +190,36 @@ def find_plugin(engine: Any, desired: dict[str, Any]) -> Any:
 
 
 def find_certificate(engine: Any, desired: dict[str, Any]) -> Any:
-    """By id, else by the first of its ``snis`` that Kong knows (``GET /certificates/{sni}``)."""
+    """By id, else by the first of its ``snis`` that Kong knows (``GET /certificates/{sni}``), else by its
+    ``cert``: a certificate whose SNIs are gone (Kong drops them when a delete fails) is still this one."""
     if engine.params.get("id"):
         return engine.find_default(desired)
     for sni in desired.get("snis") or []:
         found = engine.get("/certificates/%s" % engine.quote(sni))
         if found:
             return found
+    cert = desired.get("cert")
+    if isinstance(cert, str) and cert.strip():
+        for found in engine.client.paginate("/certificates"):
+            if isinstance(found.get("cert"), str) and found["cert"].strip() == cert.strip():
+                return found
     return None
+
+
+def refuse_referenced_certificate(engine: Any, existing: dict[str, Any]) -> None:
+    """Kong deletes a certificate's SNIs before it finds that a service or upstream still uses the certificate
+    as ``client_certificate`` and refuses the delete: check first, and name the users."""
+    users = [
+        "%s '%s'" % (kind, entity.get("name") or entity["id"])
+        for kind, collection in (("service", "/services"), ("upstream", "/upstreams"))
+        for entity in engine.client.paginate(collection)
+        if ref_id(entity.get("client_certificate")) == existing["id"]
+    ]
+    if users:
+        raise KongError(
+            "%s is the client_certificate of %s; point them to another certificate (or remove them) first"
+            % (engine.label, ", ".join(users))
+        )
 
 
 def compare_pem(engine: Any, name: str, desired: Any, existing: Any) -> Any:

@@ -70,6 +70,7 @@ class EntitySpec:
     find: Callable[..., Any] | None = None  # hook(engine, desired) -> existing entity or None
     compare: Callable[..., Any] | None = None  # hook(engine, name, desired, existing) -> bool (differs) or None
     predict: Callable[..., None] | None = None  # hook(engine, entity): fix a predicted entity (computed fields)
+    before_delete: Callable[..., None] | None = None  # hook(engine, existing): refuse a delete Kong would half do
     dynamic_secret_paths: Callable[..., tuple[str, ...]] | None = None  # hook(params, entity) -> secret paths
     extra_options: dict[str, Any] = field(default_factory=dict)  # module-only options (not Kong fields)
     # AnsibleModule's cross-option rules, by keyword: required_one_of, mutually_exclusive, required_if,
@@ -134,6 +135,7 @@ ROUTE = EntitySpec(
     return_key="route",
     identity=("name",),
     normalize=hooks.normalize_route,
+    compare=hooks.compare_route,
     rules=dict(required_one_of=[("name", "id")]),
     fields=dict(
         name=Field(),
@@ -235,6 +237,7 @@ CERTIFICATE = EntitySpec(
     identity=("snis",),
     find=hooks.find_certificate,
     compare=hooks.compare_pem,
+    before_delete=hooks.refuse_referenced_certificate,
     rules=dict(
         required_one_of=[("snis", "id")],
         required_if=[("state", "present", ("cert", "key"))],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import requests
 from helpers import admin
 from helpers.certs import make_cert
 from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
@@ -76,3 +77,35 @@ def test_rotation_and_identity(kongsim: Any, run_playbook: Any) -> None:
     bad = run["bad pem"]
     assert bad.failed and "cert" in bad.msg, bad.result
     assert len(admin.listing(kongsim, "/certificates")) == 1
+
+
+def test_a_client_certificate_in_use_is_not_deleted_and_never_duplicated(kongsim: Any, run_playbook: Any) -> None:
+    """Kong drops the SNIs of a certificate a service uses before refusing its delete: the module checks
+    first and names the users, and finds the certificate by its content once its SNIs are gone."""
+    cert = admin.create(kongsim, "/certificates", {"cert": RSA.cert_pem, "key": RSA.key_pem,
+                                                   "snis": ["ai.example.test"]})
+    admin.create(kongsim, "/services", {"name": "llm", "url": "https://llm.test",
+                                        "client_certificate": {"id": cert["id"]}})
+    admin.create(kongsim, "/upstreams", {"name": "pool", "client_certificate": {"id": cert["id"]}})
+    present = {"cert": RSA.cert_pem, "key": RSA.key_pem, "snis": ["ai.example.test"]}
+    run = run_playbook(
+        [
+            task("check delete", CERTIFICATE, {"snis": ["ai.example.test"], "state": "absent"}, check_mode=True,
+                 ignore_errors=True),
+            task("delete", CERTIFICATE, {"snis": ["ai.example.test"], "state": "absent"}, ignore_errors=True),
+        ],
+        sim=kongsim,
+    )
+    for name in ("check delete", "delete"):
+        t = run[name]
+        assert t.failed and t.writes == [], (name, t.result)
+        assert "service 'llm'" in t.msg and "upstream 'pool'" in t.msg and "client_certificate" in t.msg, t.msg
+    assert admin.entity(kongsim, "/certificates/ai.example.test")["id"] == cert["id"]
+    # what real Kong leaves behind after a DELETE it refused: the certificate without its SNIs
+    assert requests.delete(kongsim.url + "/certificates/" + cert["id"], timeout=10).status_code == 400
+    assert admin.listing(kongsim, "/snis") == []
+    run = run_playbook([task("present again", CERTIFICATE, present)], sim=kongsim)
+    assert run["present again"].changed, run.summary()
+    assert [w["method"] for w in run["present again"].writes] == ["PATCH"], run["present again"].writes
+    assert [c["id"] for c in admin.listing(kongsim, "/certificates")] == [cert["id"]]
+    assert admin.entity(kongsim, "/certificates/ai.example.test")["id"] == cert["id"]

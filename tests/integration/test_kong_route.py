@@ -67,3 +67,24 @@ def test_service_reference_and_reorderings(kongsim: Any, run_playbook: Any) -> N
     missing = run["missing service"]
     assert missing.failed and "nope" in missing.msg, missing.result
     assert missing.writes == [], missing.writes
+
+
+def test_header_values_compare_as_sets(kongsim: Any, run_playbook: Any) -> None:
+    """Kong matches any of a header's values: reordering them is no change; another value is."""
+    admin.create(kongsim, "/services", {"name": "llm", "url": "http://llm.example"})
+    base = {"name": "h", "service": "llm", "paths": ["/h"]}
+    run = run_playbook(
+        [
+            task("create", ROUTE, {**base, "headers": {"x-model": ["gpt-4o", "gpt-4o-mini"], "x-team": "a"}}),
+            task("reordered", ROUTE, {**base, "headers": {"x-team": ["a"], "x-model": ["gpt-4o-mini", "gpt-4o"]}}),
+            task("check another value", ROUTE, {**base, "headers": {"x-model": ["gpt-4o"], "x-team": ["a"]}},
+                 check_mode=True),
+            task("another header", ROUTE, {**base, "headers": {"x-model": ["gpt-4o", "gpt-4o-mini"]}}),
+        ],
+        sim=kongsim,
+    )
+    assert run["create"].changed, run.summary()
+    assert not run["reordered"].changed and run["reordered"].writes == [], run["reordered"].result
+    assert run["check another value"].changed and run["check another value"].writes == []
+    assert run["another header"].changed
+    assert admin.entity(kongsim, "/routes/h")["headers"] == {"x-model": ["gpt-4o", "gpt-4o-mini"]}
