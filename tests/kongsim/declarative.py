@@ -1,7 +1,8 @@
 """DB-less configuration: POST /config loads a declarative config, GET /config dumps it.
 
 Accepted input: a JSON object with `_format_version`, `{"config": "<YAML or JSON text>"}`, or a YAML
-body (application/yaml or text/yaml), read with the YAML subset in yaml_lite.
+body (application/yaml or text/yaml), read with PyYAML when it is importable (the simulator itself needs
+only the standard library; without PyYAML a YAML body gets a 400 that says so).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import uuid
 from typing import Any
 
 from . import errors as E
-from . import yaml_lite
 from .dao import Dao, is_uuid
 from .model import EntityDef
 from .store import Store
@@ -44,15 +44,25 @@ def parse_input(args: Any, content_type: str | None, body: bytes) -> dict[str, A
         try:
             text = json.loads(text)
         except ValueError:
-            try:
-                text = yaml_lite.loads(text)
-            except (ValueError, IndexError) as err:
-                raise _invalid({"error": f"failed parsing declarative configuration: {err}"}) from None
+            text = _load_yaml(text)
     if not isinstance(text, dict) or not text:
         if text in ({}, None):
             raise E.message_error(400, "expected a declarative configuration")
         raise _invalid({"error": "failed parsing declarative configuration: expected an object"})
     return text
+
+
+def _load_yaml(text: str) -> Any:
+    try:
+        import yaml
+    except ImportError:
+        raise E.message_error(400, "the simulator reads YAML declarative configurations with PyYAML, which is "
+                                   "not installed here; send the configuration as JSON") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        reason = " ".join(str(err).split())
+        raise _invalid({"error": f"failed parsing declarative configuration: {reason}"}) from None
 
 
 def config_hash(config: dict[str, Any]) -> str:

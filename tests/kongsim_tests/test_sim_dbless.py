@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Iterator
 
@@ -98,3 +99,40 @@ def test_entities_loaded_by_config_are_readable_but_not_writable() -> None:
             assert (resp.status_code, resp.json()) == (405, _unsupported(message)), (method, path)
         assert requests.get(sim.url + "/services/svc", timeout=10).json() == service
         assert requests.get(sim.url + "/status", timeout=10).json()["configuration_hash"] != "0" * 32
+
+
+YAML_CONFIG = """\
+_format_version: "3.0"
+services:
+  - name: svc
+    host: svc.test
+    routes:
+      - name: r
+        paths: [/r]
+"""
+
+
+@pytest.mark.parametrize("how", ["yaml body", "config string"])
+def test_config_reads_yaml_with_pyyaml(how: str) -> None:
+    with KongSim(database="off") as sim:
+        if how == "yaml body":
+            resp = requests.post(sim.url + "/config", data=YAML_CONFIG.encode(),
+                                 headers={"Content-Type": "application/yaml"}, timeout=10)
+        else:
+            resp = requests.post(sim.url + "/config", json={"config": YAML_CONFIG}, timeout=10)
+        assert resp.status_code == 201, resp.text
+        assert requests.get(sim.url + "/services/svc/routes", timeout=10).json()["data"][0]["paths"] == ["/r"]
+        bad = requests.post(sim.url + "/config", json={"config": "services: [unclosed"}, timeout=10)
+        assert bad.status_code == 400
+        assert bad.json()["fields"]["error"].startswith("failed parsing declarative configuration: ")
+
+
+def test_config_without_pyyaml_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "yaml", None)  # import yaml raises ImportError
+    with KongSim(database="off") as sim:
+        resp = requests.post(sim.url + "/config", data=YAML_CONFIG.encode(),
+                             headers={"Content-Type": "application/yaml"}, timeout=10)
+        assert resp.status_code == 400
+        assert "PyYAML" in resp.json()["message"] and "JSON" in resp.json()["message"]
+        as_json = {"_format_version": "3.0", "services": [{"name": "svc", "host": "svc.test"}]}
+        assert requests.post(sim.url + "/config", json=as_json, timeout=10).status_code == 201
