@@ -1,6 +1,6 @@
 # Copyright (c) aigateway.kong contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The entity engine against the in-memory Admin API: the create / unchanged / update / delete branches."""
+"""The entity engine against the simulator (in-process): the create / unchanged / update / delete branches."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import (
     UPSTREAM,
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.transport import TransportError
+from helpers.certs import make_cert
+
+AI_PROXY = {"route_type": "llm/v1/chat", "model": {"provider": "openai", "name": "gpt-4o"}}
 
 
 def test_create_then_unchanged(kong, run_engine):
@@ -83,33 +86,35 @@ def test_missing_reference_in_check_mode_warns(kong, run_engine):
 
 
 def test_route_sets_and_record_sets(kong, run_engine):
-    kong.add("routes", name="r", protocols=["https", "http"], sources=[{"ip": "10.0.0.0/8", "port": None}])
-    result = run_engine(ROUTE, name="r", protocols=["http", "https"], sources=[{"ip": "10.0.0.0/8"}])
+    kong.add("routes", name="r", protocols=["tls", "tcp"], sources=[{"ip": "10.0.0.0/8"}])
+    result = run_engine(ROUTE, name="r", protocols=["tcp", "tls"], sources=[{"ip": "10.0.0.0/8"}])
     assert not result["changed"]
 
 
 def test_plugin_config_subset_and_secret_masking(kong, run_engine):
     config = {
+        "route_type": "llm/v1/chat",
         "auth": {"header_name": "Authorization", "header_value": "Bearer sk-secret"},
-        "model": {"provider": "openai", "name": "gpt-4o"},
+        "model": {"provider": "openai", "name": "gpt-4o", "options": {"max_tokens": 256}},
     }
     created = run_engine(PLUGIN, name="ai-proxy", config=config)
     assert created["plugin"]["config"]["auth"]["header_value"] == MASK
     assert "sk-secret" not in repr(created)
     stored = next(iter(kong.store["plugins"].values()))
-    stored["config"]["model"]["options"] = {"max_tokens": 256}  # a default Kong filled in
+    assert stored["config"]["logging"] == {"log_payloads": False, "log_statistics": False}  # Kong's defaults
     assert not run_engine(PLUGIN, name="ai-proxy", config=config)["changed"]
     config["auth"]["header_value"] = "Bearer sk-other"
     changed = run_engine(PLUGIN, name="ai-proxy", config=config)
     assert changed["changed"]
     assert changed["diff"]["before"]["config"]["auth"]["header_value"] == MASK
     assert "sk-other" not in repr(changed) and "sk-secret" not in repr(changed)
-    patch = stored_after = next(iter(kong.store["plugins"].values()))
-    assert stored_after["config"]["model"]["options"] == {"max_tokens": 256} and patch
+    stored_after = next(iter(kong.store["plugins"].values()))
+    assert stored_after["config"]["auth"]["header_value"] == "Bearer sk-other"
+    assert stored_after["config"]["model"]["options"]["max_tokens"] == 256
 
 
 def test_vault_references_stay_visible(kong, run_engine):
-    config = {"auth": {"header_name": "Authorization", "header_value": "{vault://env/openai-key}"}}
+    config = {**AI_PROXY, "auth": {"header_name": "Authorization", "header_value": "{vault://env/openai-key}"}}
     result = run_engine(PLUGIN, name="ai-proxy", config=config)
     assert result["plugin"]["config"]["auth"]["header_value"] == "{vault://env/openai-key}"
 
@@ -149,7 +154,8 @@ def test_upstream_healthchecks_subset(kong, run_engine):
     kong.add("upstreams", name="u")
     assert not run_engine(UPSTREAM, name="u", healthchecks={"active": {"timeout": 1}})["changed"]
     result = run_engine(UPSTREAM, name="u", healthchecks={"active": {"healthy": {"interval": 5}}})
-    assert result["upstream"]["healthchecks"]["active"] == {"timeout": 1, "healthy": {"interval": 5}}
+    active = result["upstream"]["healthchecks"]["active"]
+    assert active["timeout"] == 1 and active["healthy"]["interval"] == 5 and active["healthy"]["successes"] == 0
 
 
 def test_basic_auth_password_hash_compare(kong, run_engine):
@@ -188,8 +194,9 @@ def test_consumer_by_custom_id(kong, run_engine):
 
 
 def test_certificate_by_sni(kong, run_engine):
-    kong.add("certificates", cert="CERT\n", key="KEY", snis=["a.test"])
-    result = run_engine(CERTIFICATE, cert="CERT", key="KEY", snis=["a.test"])
+    pair = make_cert("a.test", dns_names=("a.test",), ecdsa=True)
+    kong.add("certificates", cert=pair.cert_pem + "\n", key=pair.key_pem, snis=["a.test"])
+    result = run_engine(CERTIFICATE, cert=pair.cert_pem.strip(), key=pair.key_pem, snis=["a.test"])
     assert not result["changed"] and result["certificate"]["key"] == MASK
 
 
@@ -242,7 +249,8 @@ def test_post_refused_fails_after_retries(kong, run_engine):
 
 
 def test_plugin_deleted_by_instance_name_is_masked(kong, run_engine):
-    kong.add("plugins", name="ai-proxy", instance_name="proxy", config={"auth": {"header_value": "sk-hidden"}})
+    auth = {"header_name": "Authorization", "header_value": "sk-hidden"}
+    kong.add("plugins", name="ai-proxy", instance_name="proxy", config={**AI_PROXY, "auth": auth})
     result = run_engine(PLUGIN, instance_name="proxy", state="absent")
     assert result["changed"] and "sk-hidden" not in repr(result)
 

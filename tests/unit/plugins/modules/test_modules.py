@@ -10,8 +10,10 @@ import json
 import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+from helpers.certs import make_cert
 
 PREFIX = "ansible_collections.aigateway.kong.plugins.modules."
+AI_PROXY = {"route_type": "llm/v1/chat", "model": {"provider": "openai", "name": "gpt-4o"}}
 
 
 @pytest.fixture
@@ -35,7 +37,8 @@ def test_service_route_plugin(run_module, kong):
     assert run_module("kong_service", name="llm", url="http://a.test:8080/v1", retries=2)["changed"]
     assert run_module("kong_route", name="chat", service="llm", paths=["/chat"], headers={"x-team": "a"})["changed"]
     plugin = run_module("kong_plugin", name="ai-proxy", route="chat",
-                        config={"auth": {"header_name": "Authorization", "header_value": "Bearer secret-value-1"}})
+                        config={**AI_PROXY, "auth": {"header_name": "Authorization",
+                                                     "header_value": "Bearer secret-value-1"}})
     assert plugin["changed"] and "secret-value-1" not in json.dumps(plugin)
     stored = next(iter(kong.store["services"].values()))
     assert (stored["port"], stored["retries"]) == (8080, 2)
@@ -54,8 +57,9 @@ def test_consumer_credentials_and_options_per_type(run_module):
 def test_upstream_target_certificate(run_module):
     assert run_module("kong_upstream", name="u", healthchecks={"active": {"timeout": 1}})["changed"]
     assert run_module("kong_target", upstream="u", target="10.0.0.1")["target"]["target"] == "10.0.0.1:8000"
-    cert = run_module("kong_certificate", cert="CERT", key="KEY", snis=["a.test"])
-    assert cert["changed"] and cert["certificate"]["key"] != "KEY"
+    pair = make_cert("a.test", dns_names=("a.test",), ecdsa=True)
+    cert = run_module("kong_certificate", cert=pair.cert_pem, key=pair.key_pem, snis=["a.test"])
+    assert cert["changed"] and pair.key_pem not in json.dumps(cert)
 
 
 def test_info(run_module, kong):
@@ -73,8 +77,9 @@ def test_check_mode_writes_nothing(run_module, kong):
 
 
 def test_info_scoped_and_masked(run_module, kong):
-    route = kong.add("routes", name="chat")
-    kong.add("plugins", name="ai-proxy", route={"id": route["id"]}, config={"auth": {"header_value": "sk-not-shown"}})
+    route = kong.add("routes", name="chat", paths=["/chat"])
+    auth = {"header_name": "Authorization", "header_value": "sk-not-shown"}
+    kong.add("plugins", name="ai-proxy", route={"id": route["id"]}, config={**AI_PROXY, "auth": auth})
     kong.add("plugins", name="cors")
     result = run_module("kong_info", entity="plugins", route="chat")
     assert [p["name"] for p in result.get("entities", [])] == ["ai-proxy"]
