@@ -25,9 +25,7 @@ def keys_check(entity: dict) -> str | None:
     return None
 
 
-
 # ------------------------------------------------------------------------------ shorthands
-
 
 
 def services_url(value: Any) -> dict | None:

@@ -68,8 +68,6 @@ def request_termination(config: Any) -> str | None:
     return None
 
 
-
-
 # lua_shared_dict names of a default Kong nginx configuration
 SHARED_DICTS = frozenset({
     "kong", "kong_locks", "kong_healthchecks", "kong_cluster_events", "kong_rate_limiting_counters",
