@@ -12,7 +12,10 @@ author:
   - aigateway.kong contributors (!UNKNOWN)
 description:
   - Create, update or delete a certificate/key pair and the SNIs (server names) Kong serves it for.
-  - The certificate is identified by O(id), else by the first of its O(snis) that Kong knows.
+  - The certificate is identified by O(id), else by the first of its O(snis) that Kong knows, else by its
+    O(cert) (a certificate that lost its SNIs is updated, never duplicated).
+  - With O(state=absent), a certificate that services or upstreams use as their C(client_certificate) is not
+    deleted; the task fails naming them (Kong would drop the SNIs and then refuse to delete the certificate).
   - The private keys are never shown in results or diffs.
 extends_documentation_fragment:
   - aigateway.kong.connection

@@ -47,7 +47,9 @@ options:
     type: list
     elements: str
   headers:
-    description: Request headers that match, as a map of header name to a list of values.
+    description:
+      - Request headers that match, as a map of header name to a list of values.
+      - Kong matches any of a header's values, so the values of each header are compared as a set.
     type: dict
   snis:
     description: SNIs that match (TLS routes).
