@@ -28,26 +28,18 @@ from ansible_collections.aigateway.kong.plugins.module_utils.runner import (
     selected_rules,
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets import items_secrets
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import CREDENTIALS, ENTITIES, EntitySpec
+from ansible_collections.aigateway.kong.plugins.module_utils.specs import (
+    CREDENTIAL_TYPES,
+    CREDENTIALS,
+    ENTITIES,
+    MANAGED,
+    EntitySpec,
+)
 
 CONNECTION_OPTIONS = frozenset(connection_argument_spec())
 DEFAULT_WORKERS = 1  # threads pay off only when Kong's writes wait on its database
-COLLECTIONS = (
-    "services",
-    "routes",
-    "consumers",
-    "upstreams",
-    "targets",
-    "plugins",
-    "certificates",
-    *(spec.collection for spec in CREDENTIALS.values()),
-)
-# credential collection -> the kong_consumer_credential ``type`` it stands for
-CREDENTIAL_TYPES = {spec.collection: kind for kind, spec in CREDENTIALS.items()}
-MODULES = {
-    collection: "aigateway.kong.kong_" + ("consumer_credential" if collection in CREDENTIAL_TYPES else collection[:-1])
-    for collection in COLLECTIONS
-}
+COLLECTIONS = tuple(MANAGED)
+MODULES = {collection: "aigateway.kong." + str(spec.module) for collection, spec in MANAGED.items()}
 
 
 def bulk_argument_spec() -> dict[str, Any]:

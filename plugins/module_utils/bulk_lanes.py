@@ -15,16 +15,13 @@ from typing import Any, Callable, Hashable
 
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import EntitySpec
 
-SCOPES = ("service", "route", "consumer")
-UNIQUE_UNDER_PARENT = frozenset(("targets", "acls"))
-
 
 def identities(spec: EntitySpec, params: dict[str, Any]) -> list[Hashable]:
     """Every value by which Kong may tell that two items are one entity."""
     found: list[Hashable] = []
     if params.get("id"):
         found.append(("id", str(params["id"])))
-    if spec.parent and spec.collection in UNIQUE_UNDER_PARENT:
+    if spec.parent and spec.unique_under_parent:
         found.append((spec.parent.option, str(params.get(spec.parent.option))))
         return found
     for name in spec.identity:
@@ -32,10 +29,9 @@ def identities(spec: EntitySpec, params: dict[str, Any]) -> list[Hashable]:
         for one in value if isinstance(value, list) else [value]:
             if one not in (None, ""):
                 found.append((name, str(one)))
-    if spec.collection == "consumers" and params.get("custom_id"):
-        found.append(("custom_id", str(params["custom_id"])))
-    if spec.collection == "plugins" and params.get("name"):
-        found.append(("scope", params["name"], *(str(params.get(s)) for s in SCOPES)))
+    for label, fields in spec.unique.items():
+        if params.get(fields[0]):
+            found.append((label, *(str(params.get(name)) for name in fields)))
     return found
 
 

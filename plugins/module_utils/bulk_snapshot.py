@@ -28,44 +28,26 @@ from urllib.parse import unquote
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.compare import clone
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongAPIError, KongConnectionError, KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES
 
 LIST_SIZE = 1000
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-# collection -> endpoint key (None: Kong addresses it by id only)
-ENDPOINT_KEYS = {
-    "services": "name",
-    "routes": "name",
-    "consumers": "username",
-    "upstreams": "name",
-    "plugins": "instance_name",
-    "key-auths": "key",
-    "basic-auths": "username",
-    "acls": None,
-    "jwts": "key",
-    "hmac-auths": "username",
-}
+# collection -> endpoint key (None: Kong addresses it by id only), for the collections Kong lists at the top
+ENDPOINT_KEYS = {c: spec.endpoint_key for c, spec in ENTITIES.items() if spec.listed}
 # keys Kong accepts only under the parent (/consumers/{c}/acls/{group})
-NESTED_KEYS = {"acls": "group"}
+NESTED_KEYS = {c: spec.nested_key for c, spec in ENTITIES.items() if spec.nested_key}
 # A key of these characters passes every validator of these endpoint keys (plain strings and Kong's
 # utf8_name); Kong's answer for a missing one is 404. Upstream names are host names: misses ask Kong.
 PLAIN_KEY_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
-PLAIN_KEYS = frozenset(("services", "routes", "consumers", "plugins", "key-auths", "basic-auths", "jwts", "hmac-auths"))
-# nested path segment -> collection; parent collection -> foreign key field
-NESTED = {
-    "key-auth": "key-auths",
-    "basic-auth": "basic-auths",
-    "acls": "acls",
-    "jwt": "jwts",
-    "hmac-auth": "hmac-auths",
-    "plugins": "plugins",
-}
-PARENT_FIELDS = {"services": "service", "routes": "route", "consumers": "consumer", "upstreams": "upstream"}
+PLAIN_KEYS = frozenset(c for c, spec in ENTITIES.items() if spec.plain_keys)
+# (parent collection, nested path segment) -> (collection, the child's field naming the parent)
+NESTED = {(p.collection, p.nested): (c, p.option) for c, spec in ENTITIES.items() for p in spec.parents}
 # what Kong deletes with an entity (its snapshots are dropped after a DELETE)
-CASCADES = {
-    "services": ("routes", "plugins"),
-    "routes": ("plugins",),
-    "consumers": ("key-auths", "basic-auths", "acls", "jwts", "hmac-auths", "plugins"),
-}
+CASCADES: dict[str, tuple[str, ...]] = {}
+for _collection, _spec in ENTITIES.items():
+    for _parent in _spec.parents:
+        if _parent.cascade:
+            CASCADES[_parent.collection] = (*CASCADES.get(_parent.collection, ()), _collection)
 # a write Kong refused with these changed nothing and showed nothing the listing lacks
 REFUSED = frozenset((400, 401, 403, 405))
 
@@ -89,7 +71,7 @@ class Snapshot:
     """
 
     def __init__(self, collection: str, rows: list[dict[str, Any]]) -> None:
-        self.key = ENDPOINT_KEYS.get(collection)
+        self.key = ENDPOINT_KEYS.get(collection)  # list-valued for certificates (any of its SNIs)
         self.complete = True  # every entity Kong had when listed, plus this task's writes
         self.by_id: dict[str, dict[str, Any]] = {}
         self.by_key: dict[Any, dict[str, Any]] = {}
@@ -100,8 +82,8 @@ class Snapshot:
     def put(self, row: dict[str, Any]) -> None:
         self.remove(row["id"])
         self.by_id[row["id"]] = row
-        if self.key and row.get(self.key) is not None:
-            self.by_key[row[self.key]] = row
+        for key in self._keys(row):
+            self.by_key[key] = row
         for field, index in self._children.items():
             index.setdefault(_id_of(row.get(field)), {})[row["id"]] = row
 
@@ -109,10 +91,16 @@ class Snapshot:
         old = self.by_id.pop(entity_id, None)
         if old is None:
             return
-        if self.key and self.by_key.get(old.get(self.key)) is old:
-            del self.by_key[old[self.key]]
+        for key in self._keys(old):
+            if self.by_key.get(key) is old:
+                del self.by_key[key]
         for field, index in self._children.items():
             index.get(_id_of(old.get(field)), {}).pop(entity_id, None)
+
+    def _keys(self, row: dict[str, Any]) -> list[Any]:
+        value = row.get(self.key) if self.key else None
+        values = value if isinstance(value, list) else [value]
+        return [v for v in values if v is not None and not isinstance(v, (dict, list))]
 
     def select(self, key: str) -> dict[str, Any] | None:
         """Kong's ``select`` by URL key: a UUID is the id, anything else the endpoint key."""
@@ -135,6 +123,8 @@ class SnapshotClient:
     def __init__(self, client: KongClient) -> None:
         self.client = client
         self.snapshots: dict[str, Snapshot] = {}
+        # entities Kong lists only under their parent: (collection, parent id) -> snapshot of that listing
+        self.under_parent: dict[tuple[str, str], Snapshot] = {}
         self.unreachable: dict[str, KongConnectionError] = {}
         self.lock = threading.RLock()
         self.writes = 0  # write requests sent (answered or not)
@@ -164,6 +154,16 @@ class SnapshotClient:
         with self.lock:
             for collection in collections or tuple(self.snapshots):
                 self.snapshots.pop(collection, None)
+            for key in [k for k in self.under_parent if not collections or k[0] in collections]:
+                del self.under_parent[key]
+
+    def listed_under(self, collection: str, path: str, parent_id: str) -> Snapshot:
+        """The snapshot of ``path``, a listing of ``collection`` under one parent, listed on first use."""
+        with self.lock:
+            key = (collection, parent_id)
+            if key not in self.under_parent:
+                self.under_parent[key] = Snapshot(collection, list(self.client.paginate(path, size=LIST_SIZE)))
+            return self.under_parent[key]
 
     def _deleted(self, collection: str, key: str | None) -> None:
         snapshot = self.snapshots.get(collection)
@@ -181,6 +181,7 @@ class SnapshotClient:
             self.forget()
             return
         collection, key = parsed[0], parsed[1]
+        self.under_parent = {k: v for k, v in self.under_parent.items() if k[0] != collection}
         snapshot = self.snapshots.get(collection)
         if snapshot is not None:
             snapshot.complete = False
@@ -190,18 +191,17 @@ class SnapshotClient:
         if method == "DELETE":
             self.forget(*CASCADES.get(collection, ()))
 
-    def _parse(self, path: str) -> tuple[str, str | None, str | None, str | None] | None:
-        """``/c``, ``/c/k``, ``/p/pk/n``, ``/p/pk/n/k`` -> (collection, key, parent collection, parent key)."""
+    def _parse(self, path: str) -> tuple[str, str | None, str | None, str | None, str] | None:
+        """``/c``, ``/c/k``, ``/p/pk/n``, ``/p/pk/n/k`` -> (collection, key, parent collection, parent key,
+        the child's field naming the parent)."""
         if "?" in path:
             return None
         parts = [unquote(p) for p in path.strip("/").split("/")]
         if len(parts) in (1, 2) and parts[0] in ENDPOINT_KEYS:
-            return parts[0], parts[1] if len(parts) == 2 else None, None, None
-        if len(parts) in (3, 4) and parts[0] in PARENT_FIELDS and parts[2] in NESTED:
-            collection = NESTED[parts[2]]
-            if collection == "plugins" and parts[0] == "upstreams":
-                return None
-            return collection, parts[3] if len(parts) == 4 else None, parts[0], parts[1]
+            return parts[0], parts[1] if len(parts) == 2 else None, None, None, ""
+        if len(parts) in (3, 4) and (parts[0], parts[2]) in NESTED:
+            collection, field = NESTED[(parts[0], parts[2])]
+            return collection, parts[3] if len(parts) == 4 else None, parts[0], parts[1], field
         return None
 
     def _parent(self, parent: str, key: str) -> dict[str, Any] | None:
@@ -212,7 +212,9 @@ class SnapshotClient:
         parsed = self._parse(path)
         if parsed is None or parsed[1] is None:
             return False, None
-        collection, key, parent, parent_key = parsed
+        collection, key, parent, parent_key, field = parsed
+        if not ENTITIES[collection].listed:
+            return False, None
         with self.lock:
             parent_row = None
             if parent is not None:
@@ -222,11 +224,10 @@ class SnapshotClient:
             snapshot = self.snapshot(collection)
             row = snapshot.select(key or "")
             if row is None and parent_row is not None and collection in NESTED_KEYS and not UUID_RE.match(key or ""):
-                field = NESTED_KEYS[collection]
-                siblings = snapshot.children(PARENT_FIELDS[parent or ""], parent_row["id"])
-                row = next((r for r in siblings if r.get(field) == key), None)
+                siblings = snapshot.children(field, parent_row["id"])
+                row = next((r for r in siblings if r.get(NESTED_KEYS[collection]) == key), None)
             if row is not None and parent_row is not None:
-                row = row if _id_of(row.get(PARENT_FIELDS[parent or ""])) == parent_row["id"] else None  # 404 here
+                row = row if _id_of(row.get(field)) == parent_row["id"] else None  # 404 here
             if row is not None:
                 return True, clone(row)
             if snapshot.complete and certain_miss(collection, key or "", parent is not None):
@@ -246,8 +247,13 @@ class SnapshotClient:
         parsed = None if query else self._parse(path)
         if parsed is None or parsed[1] is not None:
             return self.client.paginate(path, query, size)
-        collection, _key, parent, parent_key = parsed
+        collection, _key, parent, parent_key, field = parsed
         with self.lock:
+            if parent is not None and not ENTITIES[collection].listed:
+                parent_row = self._parent(parent, parent_key or "")
+                if parent_row is None:
+                    return self.client.paginate(path, query, size)
+                return iter(clone(list(self.listed_under(collection, path, parent_row["id"]).by_id.values())))
             if parent is None:
                 if not self.snapshot(collection).complete:
                     self.forget(collection)  # list again
@@ -257,7 +263,7 @@ class SnapshotClient:
                 snapshot = self.snapshot(collection)
                 if parent_row is None or not snapshot.complete:
                     return self.client.paginate(path, query, size)
-                rows = snapshot.children(PARENT_FIELDS[parent], parent_row["id"])
+                rows = snapshot.children(field, parent_row["id"])
             return iter(clone(rows))
 
     def request(self, method: str, path: str, query: dict[str, Any] | None = None, body: Any = None) -> Any:

@@ -36,17 +36,10 @@ from ansible_collections.aigateway.kong.plugins.module_utils.errors import (
     KongError,
     KongValidationError,
 )
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import EntitySpec
+from ansible_collections.aigateway.kong.plugins.module_utils.specs import SINGULAR, EntitySpec
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 NOISE_FIELDS = ("created_at", "updated_at", "ttl")
-SINGULAR = {
-    "services": "service",
-    "routes": "route",
-    "consumers": "consumer",
-    "certificates": "certificate",
-    "upstreams": "upstream",
-}
 
 
 def is_uuid(value: Any) -> bool:

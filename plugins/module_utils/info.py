@@ -7,46 +7,20 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ansible_collections.aigateway.kong.plugins.module_utils import hooks
 from ansible_collections.aigateway.kong.plugins.module_utils.argspec import connection_argument_spec
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient, quote_key
 from ansible_collections.aigateway.kong.plugins.module_utils.compare import mask_paths
 from ansible_collections.aigateway.kong.plugins.module_utils.engine import is_uuid, validate_connection
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
-from ansible_collections.aigateway.kong.plugins.module_utils.hooks import normalize_target_address
 from ansible_collections.aigateway.kong.plugins.module_utils.runner import error_details
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES
 
-CREDENTIAL_NESTED = {
-    "key-auths": "key-auth",
-    "basic-auths": "basic-auth",
-    "acls": "acls",
-    "jwts": "jwt",
-    "hmac-auths": "hmac-auth",
-}
-INFO_ENTITIES = (
-    "services",
-    "routes",
-    "consumers",
-    "plugins",
-    "upstreams",
-    "targets",
-    "certificates",
-    "snis",
-    "ca_certificates",
-    "key-auths",
-    "basic-auths",
-    "acls",
-    "jwts",
-    "hmac-auths",
-)
-# which parent options may scope which entity lists: /{parent}s/{id}/{nested}
-PARENTS = {
-    "routes": {"service": "routes"},
-    "plugins": {"route": "plugins", "service": "plugins", "consumer": "plugins"},
-    "targets": {"upstream": "targets"},
-    "snis": {},
-}
-PARENTS.update({name: {"consumer": nested} for name, nested in CREDENTIAL_NESTED.items()})
+INFO_ENTITIES = tuple(ENTITIES)
+# entity -> {option naming a parent: that parent}
+PARENTS = {c: {p.option: p for p in spec.parents} for c, spec in ENTITIES.items()}
+# the parent options, in the order they narrow a listing (the first one given is Kong's path)
+SCOPE_OPTIONS = ("route", "service", "consumer", "upstream")
 
 
 def info_argument_spec() -> dict[str, Any]:
@@ -106,23 +80,27 @@ def _has_tags(entity: dict[str, Any], tags: list[str], match: str) -> bool:
 
 def list_entities(client: KongClient, params: dict[str, Any]) -> list[dict[str, Any]]:
     entity = params["entity"]
-    scopes = [(option, params[option]) for option in ("route", "service", "consumer", "upstream") if params.get(option)]
+    scopes = [(option, params[option]) for option in SCOPE_OPTIONS if params.get(option)]
     allowed = PARENTS.get(entity, {})
     for option, _value in scopes:
         if option not in allowed:
             raise KongError("entity=%s cannot be filtered by %s" % (entity, option))
-    if entity == "targets" and not scopes:
-        raise KongError("entity=targets requires the upstream option")
+    spec = ENTITIES[entity]
+    if not spec.listed and spec.parent and not scopes:  # Kong lists it only under its parent
+        raise KongError("entity=%s requires the %s option" % (entity, spec.parent.option))
     if scopes:
         option, value = scopes[0]
-        path = "/%ss/%s/%s" % (option, quote_key(value), allowed[option])
+        parent = allowed[option]
+        path = "/%s/%s/%s" % (parent.collection, quote_key(value), parent.nested)
     else:
         path = "/" + entity
     tags = params.get("tags") or []
     if params.get("name"):
         key = params["name"]
-        if entity == "targets" and not is_uuid(key):  # Kong stores host:port; a lookup does not add the port
-            key = normalize_target_address(key)
+        if spec.normalize is hooks.normalize_target and not is_uuid(
+            key
+        ):  # Kong stores host:port; a lookup does not add the port
+            key = hooks.normalize_target_address(key)
         found = client.get_or_none("%s/%s" % (path, quote_key(key)))
         items = [found] if found else []
     else:
@@ -136,7 +114,7 @@ def list_entities(client: KongClient, params: dict[str, Any]) -> list[dict[str, 
                 raise KongError("%s '%s' was not found" % (scopes[0][0], scopes[0][1])) from None
             raise
     for option, value in scopes[1:]:  # further scopes are filtered here
-        items = [i for i in items if _matches_ref(client, i.get(option), option, value)]
+        items = [i for i in items if _matches_ref(client, i.get(option), allowed[option].collection, value)]
     if tags:
         items = [i for i in items if _has_tags(i, tags, params.get("tags_match") or "all")]
     fields = params.get("fields")
@@ -146,10 +124,10 @@ def list_entities(client: KongClient, params: dict[str, Any]) -> list[dict[str, 
     return list(masked)
 
 
-def _matches_ref(client: KongClient, held: Any, option: str, value: str) -> bool:
+def _matches_ref(client: KongClient, held: Any, collection: str, value: str) -> bool:
     if not isinstance(held, dict):
         return False
     if held.get("id") == value:
         return True
-    found = client.get_or_none("/%ss/%s" % (option, quote_key(value)))
+    found = client.get_or_none("/%s/%s" % (collection, quote_key(value)))
     return bool(found) and found.get("id") == held.get("id")

@@ -3,7 +3,12 @@
 """One declarative ``EntitySpec`` per Kong entity: where it lives, how it is identified, how fields compare.
 
 Option names are Kong's field names. Every module builds its argument spec from these declarations
-(plus the connection options), and the engine in ``engine.py`` does the rest.
+(plus the connection options), and the engine in ``engine.py`` does the rest. Every other table about
+entities (kong_entities' and kong_info's choices, the snapshot's keys and cascades, the lanes'
+uniqueness, the role's prune tables) is derived from ``ENTITIES``; a consistency test holds the
+modules, action plugins, action group and docs to it.
+
+PRIVATE: module_utils is not a public API of the collection and may change at any time.
 """
 
 from __future__ import annotations
@@ -51,10 +56,11 @@ class Field:
 class Parent:
     """A parent entity addressed through the path: /{collection}/{id}/{nested}."""
 
-    option: str
+    option: str  # the child's field (and option) naming the parent
     collection: str
-    nested: str
+    nested: str  # the path segment under the parent
     label: str
+    cascade: bool = True  # Kong deletes the child with the parent
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,21 @@ class EntitySpec:
     # AnsibleModule's cross-option rules, by keyword: required_one_of, mutually_exclusive, required_if,
     # required_together. The one source for the single-entity module and for kong_entities' items.
     rules: dict[str, Any] = field(default_factory=dict)
+    # -- where Kong keeps it (the snapshot, kong_info and the lanes read these) --
+    module: str | None = None  # the module managing it ("kong_service"); None: listed by kong_info only
+    endpoint_key: str | None = None  # the field Kong's GET /{collection}/{key} reads when key is not a UUID
+    nested_key: str | None = None  # a key Kong reads only under the parent (/consumers/{c}/acls/{group})
+    plain_keys: bool = False  # Kong answers 404 (not 400) for a missing endpoint key of PLAIN_KEY characters
+    listed: bool = True  # Kong lists it at /{collection}; else only under its parent (targets)
+    scopes: tuple[Parent, ...] = ()  # parents it is also listed under, as an optional reference (routes of a service)
+    unique_under_parent: bool = False  # Kong tells two of them apart only under one parent (targets, acls)
+    # further fields Kong keeps unique together, by a name for the lanes (applies when the first is set)
+    unique: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def parents(self) -> tuple[Parent, ...]:
+        """Every parent the entity is listed under: the one it belongs to, then its scopes."""
+        return ((self.parent,) if self.parent else ()) + self.scopes
 
     def argument_spec(self) -> dict[str, Any]:
         spec = {name: f.option() for name, f in self.fields.items()}
@@ -100,6 +121,9 @@ class EntitySpec:
 TAGS = Field(SET, "list", "str")
 
 SERVICE = EntitySpec(
+    module="kong_service",
+    endpoint_key="name",
+    plain_keys=True,
     name="service",
     collection="services",
     return_key="service",
@@ -130,6 +154,10 @@ SERVICE = EntitySpec(
 )
 
 ROUTE = EntitySpec(
+    module="kong_route",
+    endpoint_key="name",
+    plain_keys=True,
+    scopes=(Parent("service", "services", "routes", "service", cascade=False),),
     name="route",
     collection="routes",
     return_key="route",
@@ -160,6 +188,10 @@ ROUTE = EntitySpec(
 )
 
 CONSUMER = EntitySpec(
+    module="kong_consumer",
+    endpoint_key="username",
+    plain_keys=True,
+    unique={"custom_id": ("custom_id",)},
     name="consumer",
     collection="consumers",
     return_key="consumer",
@@ -170,6 +202,8 @@ CONSUMER = EntitySpec(
 )
 
 UPSTREAM = EntitySpec(
+    module="kong_upstream",
+    endpoint_key="name",
     name="upstream",
     collection="upstreams",
     return_key="upstream",
@@ -199,6 +233,10 @@ UPSTREAM = EntitySpec(
 )
 
 TARGET = EntitySpec(
+    module="kong_target",
+    endpoint_key="target",
+    listed=False,
+    unique_under_parent=True,
     name="target",
     collection="targets",
     return_key="target",
@@ -210,6 +248,11 @@ TARGET = EntitySpec(
 )
 
 PLUGIN = EntitySpec(
+    module="kong_plugin",
+    endpoint_key="instance_name",
+    plain_keys=True,
+    scopes=tuple(Parent(s, s + "s", "plugins", s) for s in ("service", "route", "consumer")),
+    unique={"scope": ("name", "service", "route", "consumer")},
     name="plugin",
     collection="plugins",
     return_key="plugin",
@@ -231,6 +274,8 @@ PLUGIN = EntitySpec(
 )
 
 CERTIFICATE = EntitySpec(
+    module="kong_certificate",
+    endpoint_key="snis",
     name="certificate",
     collection="certificates",
     return_key="certificate",
@@ -255,9 +300,16 @@ CERTIFICATE = EntitySpec(
 
 
 def _credential(
-    name: str, nested: str, collection: str, identity: str, extra_options: dict[str, Any] | None = None, **fields: Field
+    name: str,
+    nested: str,
+    collection: str,
+    identity: str,
+    extra_options: dict[str, Any] | None = None,
+    endpoint_key: str | None = None,
+    **fields: Field,
 ) -> EntitySpec:
     fields["tags"] = TAGS
+    keyed = endpoint_key is not None
     return EntitySpec(
         name=name,
         collection=collection,
@@ -269,6 +321,11 @@ def _credential(
         predict=hooks.predict_password,
         extra_options=extra_options or {},
         rules=dict(required_one_of=[(identity, "id")]),
+        module="kong_consumer_credential",
+        endpoint_key=endpoint_key,
+        nested_key=None if keyed else identity,
+        plain_keys=keyed,  # a group is a plain key only under its consumer (``nested_key``)
+        unique_under_parent=not keyed,
     )
 
 
@@ -295,6 +352,7 @@ CREDENTIALS = {
         "key-auth",
         "key-auths",
         "key",
+        endpoint_key="key",
         key=Field(secret=True),
         ttl=Field(type="int", between=(0, 100000000), create_only=True),
     ),
@@ -303,6 +361,7 @@ CREDENTIALS = {
         "basic-auth",
         "basic-auths",
         "username",
+        endpoint_key="username",
         extra_options={"update_password": UPDATE_PASSWORD},
         username=Field(),
         password=Field(secret=True),
@@ -313,15 +372,32 @@ CREDENTIALS = {
         "jwt",
         "jwts",
         "key",
+        endpoint_key="key",
         key=Field(),  # the issuer claim: not a secret in Kong's schema (only key-auth keys are)
         secret=Field(secret=True),
         algorithm=Field(choices=ALGORITHMS),
         rsa_public_key=Field(),
     ),
     "hmac-auth": _credential(
-        "hmac-auth credential", "hmac-auth", "hmac-auths", "username", username=Field(), secret=Field(secret=True)
+        "hmac-auth credential",
+        "hmac-auth",
+        "hmac-auths",
+        "username",
+        endpoint_key="username",
+        username=Field(),
+        secret=Field(secret=True),
     ),
 }
 
+# Listed by kong_info; no module manages them yet.
+SNI = EntitySpec(name="sni", collection="snis", return_key="sni", fields={}, endpoint_key="name", plain_keys=False)
+CA_CERTIFICATE = EntitySpec(name="CA certificate", collection="ca_certificates", return_key="ca_certificate", fields={})
+
 ENTITIES = {spec.collection: spec for spec in (SERVICE, ROUTE, CONSUMER, UPSTREAM, TARGET, PLUGIN, CERTIFICATE)}
 ENTITIES.update({spec.collection: spec for spec in CREDENTIALS.values()})
+ENTITIES.update({spec.collection: spec for spec in (SNI, CA_CERTIFICATE)})
+# kong_entities' types: every entity a module manages, in this order
+MANAGED = {collection: spec for collection, spec in ENTITIES.items() if spec.module}
+# credential collection -> the kong_consumer_credential ``type`` it stands for
+CREDENTIAL_TYPES = {spec.collection: kind for kind, spec in CREDENTIALS.items()}
+SINGULAR = {collection: spec.name for collection, spec in ENTITIES.items()}

@@ -22,8 +22,8 @@ options:
   entity:
     description: Kind of entity to list.
     type: str
-    choices: [services, routes, consumers, plugins, upstreams, targets, certificates, snis, ca_certificates,
-              key-auths, basic-auths, acls, jwts, hmac-auths]
+    choices: [services, routes, consumers, upstreams, targets, plugins, certificates, key-auths, basic-auths, acls,
+      jwts, hmac-auths, snis, ca_certificates]
   name:
     description: Return only the entity with this name, id or other endpoint key (username, key, SNI, ...).
     type: str

@@ -13,15 +13,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-# collection -> the field naming an entity the role manages
-IDENTITY = {
-    "upstreams": "name",
-    "services": "name",
-    "routes": "name",
-    "consumers": "username",
-    "plugins": "instance_name",
-}
-CREDENTIALS = (("key-auths", "key_auths", "id"), ("basic-auths", "basic_auths", "username"), ("acls", "acls", "group"))
+from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES
+
+# collection -> the field naming an entity the role manages (Kong's endpoint key)
+IDENTITY = {c: str(ENTITIES[c].endpoint_key) for c in ("upstreams", "services", "routes", "consumers", "plugins")}
+
+
+def _credential(collection: str, variable: str) -> tuple[str, str, str]:
+    """(collection, the role's variable, the field that tells its credentials apart: ``id`` for a secret)."""
+    spec = ENTITIES[collection]
+    field = spec.identity[0]
+    return collection, variable, "id" if spec.fields[field].secret else field
+
+
+CREDENTIALS = tuple(
+    _credential(c, v) for c, v in (("key-auths", "key_auths"), ("basic-auths", "basic_auths"), ("acls", "acls"))
+)
 
 
 def by_item(registered: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
@@ -55,7 +62,7 @@ def collisions(existing: Mapping[str, list[dict[str, Any]]], desired: Mapping[st
             if tagged(entity, tag):
                 continue
             if entity.get(field) in wanted:
-                out.append("%s '%s'" % (kind[:-1], entity[field]))
+                out.append("%s '%s'" % (ENTITIES[kind].name, entity[field]))
             elif (
                 kind == "plugins"
                 and entity.get("name") in global_plugins
