@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from ansible_collections.aigateway.kong.plugins.module_utils.runner import EntityTask
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import CERTIFICATE
-from ansible_collections.aigateway.kong.plugins.plugin_utils.inprocess import EntityAction
+from ansible_collections.aigateway.kong.plugins.plugin_utils.inprocess import TaskAction
 
 
-class ActionModule(EntityAction):
-    module = "aigateway.kong.kong_certificate"
+class ActionModule(TaskAction):
     task = EntityTask.of(CERTIFICATE)

@@ -4,19 +4,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-from ansible_collections.aigateway.kong.plugins.module_utils.info import info_argument_spec, info_result
-from ansible_collections.aigateway.kong.plugins.plugin_utils.inprocess import InProcessAction
+from ansible_collections.aigateway.kong.plugins.module_utils.info import INFO
+from ansible_collections.aigateway.kong.plugins.plugin_utils.inprocess import TaskAction
 
 
-class ActionModule(InProcessAction):
-    module = "aigateway.kong.kong_info"
-
-    def argument_spec(self) -> dict[str, Any]:
-        return info_argument_spec()
-
-    def compute(
-        self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None], no_log: set[str]
-    ) -> tuple[dict[str, Any], set[str]]:
-        return info_result(params, warn), no_log
+class ActionModule(TaskAction):
+    task = INFO

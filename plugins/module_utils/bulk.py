@@ -12,6 +12,7 @@ item order and are those of the items applied one after the other.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -20,9 +21,11 @@ from ansible_collections.aigateway.kong.plugins.module_utils.argspec import conn
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk_lanes import identities, lanes, run_lanes
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk_snapshot import SnapshotClient
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
-from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine
+from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine, Outcome
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
 from ansible_collections.aigateway.kong.plugins.module_utils.runner import (
+    Task,
+    TaskResult,
     entity_argument_spec,
     error_details,
     selected_rules,
@@ -38,6 +41,8 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import (
 
 CONNECTION_OPTIONS = frozenset(connection_argument_spec())
 DEFAULT_WORKERS = 1  # threads pay off only when Kong's writes wait on its database
+FAILED = "failed"  # counted next to the outcomes
+SHOWN_FAILURES = 3  # items named per failure message; the others are counted
 COLLECTIONS = tuple(MANAGED)
 MODULES = {collection: "aigateway.kong." + str(spec.module) for collection, spec in MANAGED.items()}
 
@@ -69,6 +74,15 @@ def item_validation(collection: str) -> tuple[dict[str, Any], dict[str, Any]]:
     kind = CREDENTIAL_TYPES[collection]
     argument_spec["type"] = {"type": "str", "default": kind, "choices": [kind]}
     return argument_spec, selected_rules(CREDENTIALS, "type")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed item: its label, its message (as its result says it) and the cause items may share."""
+
+    label: str
+    message: str
+    cause: str
 
 
 def item_label(spec: EntitySpec, index: int, item: Any) -> str:
@@ -143,12 +157,13 @@ class BulkRun:
         if self.workers < 1:
             return {"failed": True, "changed": False, "msg": "workers must be 1 or more (got %d)" % self.workers}
         results: list[dict[str, Any]] = [{} for _item in self.items]
-        failures: list[str | None] = [None] * len(self.items)
+        failures: list[Failure | None] = [None] * len(self.items)
+        self.outcomes: list[Outcome | None] = [None] * len(self.items)
         valid: list[tuple[int, dict[str, Any]]] = []
         for index, item in enumerate(self.items):
             params, error = self.params(item)
             if params is None:
-                failures[index] = "%s: %s" % (item_label(self.spec, index, item), error)
+                failures[index] = Failure(item_label(self.spec, index, item), error or "", error or "")
                 results[index] = {"failed": True, "changed": False, "msg": error, "item": item}
             else:
                 valid.append((index, params))
@@ -162,23 +177,26 @@ class BulkRun:
         run_lanes(groups, apply, 1 if self.check_mode else self.workers, busy=lambda: self.client.writes > 0)
         return self.summary(results, [f for f in failures if f is not None])
 
-    def apply(self, index: int, params: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-        """One item through the engine: its result, and the failure line when it failed."""
+    def apply(self, index: int, params: dict[str, Any]) -> tuple[dict[str, Any], Failure | None]:
+        """One item through the engine: its result, and its failure when it failed."""
         item = self.items[index]
-        engine = Engine(self.client, self.spec, params, check_mode=self.check_mode, warn=self.warn)
+        engine = Engine(
+            self.client, self.spec, params, check_mode=self.check_mode, warn=self.warn, check_connection=False
+        )
         try:
-            outcome = engine.run()
+            result = engine.run()
         except KongError as exc:
             message = exc.describe(engine.action)
-            failure = "%s: %s" % (item_label(self.spec, index, item), message)
+            failure = Failure(item_label(self.spec, index, item), message, str(exc))
             return dict(failed=True, changed=False, msg=message, item=item, **error_details(exc)), failure
-        outcome["item"] = item
-        return outcome, None
+        self.outcomes[index] = engine.outcome
+        result["item"] = item
+        return result, None
 
-    def summary(self, results: list[dict[str, Any]], failures: list[str]) -> dict[str, Any]:
+    def summary(self, results: list[dict[str, Any]], failures: list[Failure]) -> dict[str, Any]:
         counts: dict[str, int] = {}
-        for result in results:
-            word = "failed" if result.get("failed") else str(result.get("msg", "")).rsplit(" ", 1)[-1]
+        for outcome in self.outcomes:
+            word = outcome.value if outcome else FAILED
             counts[word] = counts.get(word, 0) + 1
         summary = ", ".join("%d %s" % (n, word) for word, n in sorted(counts.items()))
         total = len(results)
@@ -193,8 +211,25 @@ class BulkRun:
             task["diff"] = [r["diff"] for r in results if r.get("changed") and r.get("diff")]
         if failures:
             task["failed"] = True
-            task["msg"] = "%d of %d %s failed: %s" % (len(failures), total, self.collection, "; ".join(failures))
+            task["msg"] = "%d of %d %s failed: %s" % (len(failures), total, self.collection, failure_lines(failures))
         return task
+
+
+def failure_lines(failures: list[Failure]) -> str:
+    """One line per distinct cause, naming the first few items it is about (a fault of the whole task, such as
+    an unreachable Admin API, is then said once rather than once per item)."""
+    by_cause: dict[str, list[Failure]] = {}
+    for failure in failures:
+        by_cause.setdefault(failure.cause, []).append(failure)
+    lines = []
+    for cause, group in by_cause.items():
+        if len(group) == 1:
+            lines.append("%s: %s" % (group[0].label, group[0].message))
+            continue
+        named = ", ".join(f.label for f in group[:SHOWN_FAILURES])
+        more = " and %d more" % (len(group) - SHOWN_FAILURES) if len(group) > SHOWN_FAILURES else ""
+        lines.append("%s%s: %s" % (named, more, cause))
+    return "; ".join(lines)
 
 
 def bulk_secrets(params: dict[str, Any]) -> set[str]:
@@ -203,20 +238,33 @@ def bulk_secrets(params: dict[str, Any]) -> set[str]:
     return items_secrets(spec, params.get("items"), params.get("defaults")) if spec else set()
 
 
-def bulk_task(
-    params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None], no_log: set[str]
-) -> tuple[dict[str, Any], set[str]]:
-    """kong_entities for validated ``params`` (module and action alike): the result and the values to mask."""
-    run = BulkRun(
-        KongClient.from_params(params, warn=warn),
-        params["entity"],
-        params["items"],
-        params,
-        defaults=params["defaults"],
-        check_mode=check_mode,
-        diff=diff,
-        warn=warn,
-        workers=params["workers"],
-        report=params["report"],
-    )
-    return run.run(), no_log | set(run.secret_values())
+class BulkTask(Task):
+    """kong_entities, the module and the in-process action plugin alike."""
+
+    module = "kong_entities"
+
+    def argument_spec(self) -> dict[str, Any]:
+        return bulk_argument_spec()
+
+    def raw_secrets(self, params: Any) -> set[str]:
+        return bulk_secrets(params) if isinstance(params, dict) else set()
+
+    def run(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> TaskResult:
+        run = BulkRun(
+            KongClient.from_params(params, warn=warn),
+            params["entity"],
+            params["items"],
+            params,
+            defaults=params["defaults"],
+            check_mode=check_mode,
+            diff=diff,
+            warn=warn,
+            workers=params["workers"],
+            report=params["report"],
+        )
+        values = run.run()
+        failed = bool(values.pop("failed", False))
+        return TaskResult(values, failed=failed, secrets=frozenset(run.secret_values()))
+
+
+BULK = BulkTask()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from enum import Enum
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -42,6 +43,25 @@ UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 NOISE_FIELDS = ("created_at", "updated_at", "ttl")
 
 
+class Outcome(Enum):
+    """What a task did to its entity; the value is the word its message ends with."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    DELETED = "deleted"
+    ABSENT = "absent"
+
+
+class Posted(Enum):
+    """How a POST ended: the entity was created, an earlier unanswered POST of this task was applied, or it
+    exists because someone else created it."""
+
+    CREATED = "created"
+    APPLIED = "applied"
+    EXISTS = "exists"
+
+
 def is_uuid(value: Any) -> bool:
     return isinstance(value, str) and bool(UUID_RE.match(value))
 
@@ -72,8 +92,11 @@ class Engine:
         params: dict[str, Any],
         check_mode: bool = False,
         warn: Callable[[str], None] | None = None,
+        check_connection: bool = True,
     ) -> None:
+        """``check_connection``: validate the connection options (False when the task has done so already)."""
         self.client = client
+        self.check_connection = check_connection
         self.spec = spec
         self.params = params
         self.check_mode = check_mode
@@ -82,6 +105,7 @@ class Engine:
         self.label = spec.label(params)
         self.action = "look up %s" % self.label
         self.parent_id: str | None = None
+        self.outcome: Outcome | None = None  # set by run()
         self._references: dict[tuple[str, str], Any] = {}
 
     # -- paths and requests ------------------------------------------------------------------
@@ -165,7 +189,8 @@ class Engine:
     # -- desired state -----------------------------------------------------------------------
 
     def validate(self) -> None:
-        validate_connection(self.params)
+        if self.check_connection:
+            validate_connection(self.params)
         for name, field in self.spec.fields.items():
             value = self.params.get(name)
             if value is None or not field.between:
@@ -228,7 +253,7 @@ class Engine:
 
     def remove(self, existing: Any) -> dict[str, Any]:
         if existing is None:
-            return self.result(False, {}, None, None, "%s already absent" % self.label)
+            return self.result(False, {}, None, None, Outcome.ABSENT)
         self.ensure_writable("delete %s" % self.label)
         if self.spec.before_delete:
             self.spec.before_delete(self, existing)
@@ -238,7 +263,7 @@ class Engine:
             except KongAPIError as exc:
                 if exc.status != 404:
                     raise
-        return self.result(True, existing, {}, existing, "%s deleted" % self.label)
+        return self.result(True, existing, {}, existing, Outcome.DELETED)
 
     def create(self, desired: dict[str, Any]) -> dict[str, Any]:
         body = copy.deepcopy(desired)
@@ -253,17 +278,17 @@ class Engine:
                 )
             if self.spec.predict:
                 self.spec.predict(self, predicted)
-            return self.result(True, None, predicted, None, "%s created" % self.label)
-        outcome, entity = self.post(body, desired)
-        if outcome == "created":
-            return self.result(True, None, entity, None, "%s created" % self.label)
-        return self.update(desired, entity, changed=outcome == "applied")
+            return self.result(True, None, predicted, None, Outcome.CREATED)
+        posted, entity = self.post(body, desired)
+        if posted is Posted.CREATED:
+            return self.result(True, None, entity, None, Outcome.CREATED)
+        return self.update(desired, entity, changed=posted is Posted.APPLIED)
 
-    def post(self, body: dict[str, Any], desired: dict[str, Any]) -> tuple[str, Any]:
+    def post(self, body: dict[str, Any], desired: dict[str, Any]) -> tuple[Posted, Any]:
         """POST once; after a lost race (409) or a transient failure, look the entity up before trying again.
 
-        Returns ("created", entity), ("applied", entity) when an earlier POST of this task got no answer (or a
-        5xx) and the entity exists now, i.e. that POST was applied, or ("exists", entity) when someone else
+        Returns (CREATED, entity), (APPLIED, entity) when an earlier POST of this task got no answer (or a
+        5xx) and the entity exists now, i.e. that POST was applied, or (EXISTS, entity) when someone else
         created it first (a 409, or a 429, on a POST that Kong certainly did not apply).
         """
         attempts = 1 + self.client.retries
@@ -271,12 +296,12 @@ class Engine:
         for attempt in range(attempts):
             self.action = "create %s" % self.label
             try:
-                return "created", self.client.request("POST", self.collection_path(), body=body)
+                return Posted.CREATED, self.client.request("POST", self.collection_path(), body=body)
             except KongAPIError as exc:
                 if exc.status == 409:
                     existing = self.find(desired)
                     if existing:
-                        return ("applied" if unanswered else "exists"), existing
+                        return (Posted.APPLIED if unanswered else Posted.EXISTS), existing
                     self.action = "create %s" % self.label  # the conflict is the POST's, not the lookup's
                     raise
                 if exc.status not in RETRY_STATUSES:
@@ -290,7 +315,7 @@ class Engine:
                 unanswered = True
             existing = self.find(desired)
             if existing:
-                return ("applied" if unanswered else "exists"), existing
+                return (Posted.APPLIED if unanswered else Posted.EXISTS), existing
             if attempt == attempts - 1:
                 self.action = "create %s" % self.label
                 raise error
@@ -315,8 +340,8 @@ class Engine:
         changes = self.delta(desired, existing)
         if not changes:
             if changed:
-                return self.result(True, None, existing, existing, "%s created" % self.label)
-            return self.result(False, existing, existing, existing, "%s unchanged" % self.label)
+                return self.result(True, None, existing, existing, Outcome.CREATED)
+            return self.result(False, existing, existing, existing, Outcome.UNCHANGED)
         self.ensure_writable("update %s" % self.label)
         if self.check_mode:
             after = copy.deepcopy(existing)
@@ -328,8 +353,8 @@ class Engine:
         else:
             after = self.client.request("PATCH", self.item_path(existing["id"]), body=changes)
         if changed:  # nothing existed before this task: the diff and the message say so
-            return self.result(True, None, after, existing, "%s created" % self.label)
-        return self.result(True, existing, after, existing, "%s updated" % self.label)
+            return self.result(True, None, after, existing, Outcome.CREATED)
+        return self.result(True, existing, after, existing, Outcome.UPDATED)
 
     # -- results -----------------------------------------------------------------------------
 
@@ -344,7 +369,9 @@ class Engine:
             return entity
         return mask_paths(entity, self.spec.masked_paths(self.params, like if like is not None else entity))
 
-    def result(self, changed: bool, before: Any, after: Any, existing: Any, msg: str) -> dict[str, Any]:
+    def result(self, changed: bool, before: Any, after: Any, existing: Any, outcome: Outcome) -> dict[str, Any]:
+        self.outcome = outcome
+        msg = "%s %s" % (self.label, "already absent" if outcome is Outcome.ABSENT else outcome.value)
         entity = after if after is not None else (existing if self.state == "present" else {})
         diff_before, diff_after = self.diff(before, after)
         return {

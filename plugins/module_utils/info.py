@@ -11,9 +11,9 @@ from ansible_collections.aigateway.kong.plugins.module_utils import hooks
 from ansible_collections.aigateway.kong.plugins.module_utils.argspec import connection_argument_spec
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient, quote_key
 from ansible_collections.aigateway.kong.plugins.module_utils.compare import mask_paths
-from ansible_collections.aigateway.kong.plugins.module_utils.engine import is_uuid, validate_connection
+from ansible_collections.aigateway.kong.plugins.module_utils.engine import is_uuid
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import error_details
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import Task, TaskResult, error_details
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES
 
 INFO_ENTITIES = tuple(ENTITIES)
@@ -39,17 +39,26 @@ def info_argument_spec() -> dict[str, Any]:
     return argument_spec
 
 
-def info_result(params: dict[str, Any], warn: Callable[[str], None]) -> dict[str, Any]:
-    """The task result of kong_info for validated ``params``; a failure is ``failed`` with Kong's error facts."""
-    client = KongClient.from_params(params, warn=warn)
-    try:
-        validate_connection(params)
-        result = {"changed": False, "node": node_info(client)}
-        if params["entity"]:
-            result["entities"] = list_entities(client, params)
-    except KongError as exc:
-        return dict(failed=True, msg=exc.describe("read Kong information"), **error_details(exc))
-    return result
+class InfoTask(Task):
+    """kong_info, the module and the in-process action plugin alike."""
+
+    module = "kong_info"
+
+    def argument_spec(self) -> dict[str, Any]:
+        return info_argument_spec()
+
+    def run(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> TaskResult:
+        client = KongClient.from_params(params, warn=warn)
+        try:
+            result = {"changed": False, "node": node_info(client)}
+            if params["entity"]:
+                result["entities"] = list_entities(client, params)
+        except KongError as exc:
+            return TaskResult.failure(exc.describe("read Kong information"), **error_details(exc))
+        return TaskResult(result)
+
+
+INFO = InfoTask()
 
 
 def node_info(client: KongClient) -> dict[str, Any]:

@@ -1,14 +1,19 @@
 # Copyright (c) aigateway.kong contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Runs a single-entity task: the entity argument spec and rules, the engine, secrets registered, one failure path.
+"""The one task protocol, and the one module runner.
 
-``EntityTask.run()`` computes a task's result from validated options; a module's ``main()``
-(``entity_module`` / ``selected_entity_module``) and the in-process action plugins both call it.
+A ``Task`` is what a module does: its argument spec and rules, the secrets in its raw options, and
+``run(params, check_mode, diff, warn)`` returning a ``TaskResult``. ``run_task`` validates the connection
+options once for the task and runs it; a module's ``main()`` (``run_module``) and the in-process action
+plugins (``plugin_utils/inprocess``) both go through it. ``EntityTask`` is the single-entity modules';
+kong_entities' and kong_info's are ``bulk.BULK`` and ``info.INFO``.
+
+PRIVATE: module_utils is not a public API of the collection and may change at any time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -17,7 +22,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.argspec import (
     state_argument_spec,
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
-from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine
+from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine, validate_connection
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets import SecretAwareModule, entity_secrets
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import EntitySpec
@@ -89,7 +94,62 @@ def revealed_values(params: dict[str, Any], union: dict[str, Any], own: dict[str
 
 
 @dataclass(frozen=True)
-class EntityTask:
+class TaskResult:
+    """What a task returns: the module's result (without ``failed``), whether it failed, and the values to mask
+    besides the options' no_log values (``secrets``) or to show although an option of that name is no_log
+    for another entity of the module (``revealed``)."""
+
+    values: dict[str, Any]
+    failed: bool = False
+    secrets: frozenset[str] = field(default_factory=frozenset)
+    revealed: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def failure(cls, msg: str, **values: Any) -> TaskResult:
+        return cls(dict(values, msg=msg), failed=True)
+
+    def no_log(self, options: set[str]) -> set[str]:
+        """The values to mask in the result, given the no_log values of the options."""
+        return (options - self.revealed) | self.secrets
+
+    def module_result(self) -> dict[str, Any]:
+        return dict(self.values, failed=True) if self.failed else dict(self.values)
+
+
+class Task:
+    """What one module does, the same for the module and for its in-process action plugin."""
+
+    module = ""  # the module's name, e.g. kong_service
+
+    def argument_spec(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def rules(self) -> dict[str, Any]:
+        """AnsibleModule's cross-option rules (``mutually_exclusive``, ``required_if``, ...)."""
+        return {}
+
+    def raw_secrets(self, params: Any) -> set[str]:
+        """Secrets in the options as given, masked even when they fail validation."""
+        return set()
+
+    def run(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> TaskResult:
+        """The task's result for validated ``params`` (connection options already checked)."""
+        raise NotImplementedError
+
+
+def run_task(
+    task: Task, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]
+) -> TaskResult:
+    """The connection options checked once for the whole task, then the task."""
+    try:
+        validate_connection(params)
+    except KongError as exc:
+        return TaskResult.failure(exc.describe())
+    return task.run(params, check_mode, diff, warn)
+
+
+@dataclass(frozen=True)
+class EntityTask(Task):
     """What a single-entity module does; ``selector`` picks the spec when several share the module (``type``)."""
 
     specs: dict[str, EntitySpec]
@@ -98,6 +158,10 @@ class EntityTask:
     @classmethod
     def of(cls, spec: EntitySpec) -> EntityTask:
         return cls({spec.collection: spec})
+
+    @property
+    def module(self) -> str:  # type: ignore[override]
+        return str(next(iter(self.specs.values())).module)
 
     def argument_spec(self) -> dict[str, Any]:
         argument_spec = entity_argument_spec(*self.specs.values())
@@ -110,7 +174,7 @@ class EntityTask:
             return selected_rules(self.specs, self.selector)
         return dict(next(iter(self.specs.values())).rules)
 
-    def raw_secrets(self, params: dict[str, Any]) -> set[str]:
+    def raw_secrets(self, params: Any) -> set[str]:
         """Secrets in the options as given (before validation): the picked entity's, else every entity's."""
         chosen = params.get(self.selector) if self.selector and isinstance(params, dict) else None
         picked = self.specs.get(chosen) if isinstance(chosen, str) else None
@@ -120,11 +184,9 @@ class EntityTask:
     def spec_for(self, params: dict[str, Any]) -> EntitySpec:
         return self.specs[params[self.selector]] if self.selector else next(iter(self.specs.values()))
 
-    def run(
-        self, params: dict[str, Any], check_mode: bool, warn: Callable[[str], None], no_log: set[str]
-    ) -> tuple[dict[str, Any], set[str]]:
-        """The task's result for validated ``params``, and the values to mask (``no_log``: the options')."""
+    def run(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> TaskResult:
         spec = self.spec_for(params)
+        revealed: set[str] = set()
         if self.selector:
             union, own = self.argument_spec(), entity_argument_spec(spec)
             foreign = sorted(
@@ -134,26 +196,29 @@ class EntityTask:
             )
             if foreign:
                 used = "%s=%s does not use option(s)" % (self.selector, params[self.selector])
-                return {"failed": True, "msg": "%s: %s" % (used, ", ".join(foreign))}, no_log
-            no_log = no_log - revealed_values(params, union, own)
+                return TaskResult.failure("%s: %s" % (used, ", ".join(foreign)))
+            revealed = revealed_values(params, union, own)
         engine = Engine(KongClient.from_params(params, warn=warn), spec, params, check_mode=check_mode, warn=warn)
-        no_log = no_log | set(engine.secret_values())
+        secrets = frozenset(engine.secret_values())
         try:
-            return engine.run(), no_log
+            values = engine.run()
         except KongError as exc:
-            return dict(failed=True, msg=exc.describe(engine.action), **error_details(exc)), no_log
+            values = dict(msg=exc.describe(engine.action), **error_details(exc))
+            return TaskResult(values, failed=True, secrets=secrets, revealed=frozenset(revealed))
+        return TaskResult(values, secrets=secrets, revealed=frozenset(revealed))
 
 
-def run_module(task: EntityTask) -> None:
-    """The whole ``main()`` of a single-entity module."""
+def run_module(task: Task) -> None:
+    """The whole ``main()`` of a module."""
     module = SecretAwareModule(
         argument_spec=task.argument_spec(), supports_check_mode=True, raw_secrets=task.raw_secrets, **task.rules()
     )
     require_requests(module)
-    result, module.no_log_values = task.run(module.params, module.check_mode, module.warn, set(module.no_log_values))
-    if result.pop("failed", False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    result = run_task(task, module.params, module.check_mode, module._diff, module.warn)
+    module.no_log_values = result.no_log(set(module.no_log_values))
+    if result.failed:
+        module.fail_json(**result.values)
+    module.exit_json(**result.values)
 
 
 def entity_module(spec: EntitySpec) -> None:

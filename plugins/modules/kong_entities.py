@@ -141,19 +141,12 @@ msg:
   sample: "consumers: 1 created, 999 unchanged"
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.bulk import bulk_argument_spec, bulk_secrets, bulk_task
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import require_requests
-from ansible_collections.aigateway.kong.plugins.module_utils.secrets import SecretAwareModule
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BULK
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import run_module
 
 
 def main() -> None:
-    module = SecretAwareModule(argument_spec=bulk_argument_spec(), supports_check_mode=True, raw_secrets=bulk_secrets)
-    require_requests(module)
-    no_log = set(module.no_log_values)
-    result, module.no_log_values = bulk_task(module.params, module.check_mode, module._diff, module.warn, no_log)
-    if result.pop("failed", False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_module(BULK)
 
 
 if __name__ == "__main__":

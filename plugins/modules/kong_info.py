@@ -132,18 +132,12 @@ entities:
       host: api.openai.com
 """
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.aigateway.kong.plugins.module_utils.info import info_argument_spec, info_result
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import require_requests
+from ansible_collections.aigateway.kong.plugins.module_utils.info import INFO
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import run_module
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=info_argument_spec(), supports_check_mode=True)
-    require_requests(module)
-    result = info_result(module.params, module.warn)
-    if result.pop("failed", False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_module(INFO)
 
 
 if __name__ == "__main__":

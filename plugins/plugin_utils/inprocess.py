@@ -9,19 +9,23 @@ same argument spec and rules, secrets masked with the same no_log values, warnin
 passed through JSON as a module's result is. The module runs instead when the connection is not local,
 with become, async or a task ``environment`` (which only the module process would see), when
 ``requests`` is missing on the controller, or when the variable ``aigateway_kong_inprocess`` is false.
+
+Each action plugin names its module's ``Task`` (``runner.Task``); nothing else.
+
+PRIVATE: plugin_utils is not a public API of the collection and may change at any time.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import EntityTask
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import Task, run_task
 from ansible_collections.aigateway.kong.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.aigateway.kong.plugins.plugin_utils.masking import mask_secrets
 
@@ -29,29 +33,17 @@ SWITCH = "aigateway_kong_inprocess"
 display = Display()
 
 
-class InProcessAction(ActionBase):
-    """Runs ``compute`` in this process when that is equivalent to running the module, else the module."""
+class TaskAction(ActionBase):
+    """Runs ``task`` in this process when that is equivalent to running its module, else the module."""
 
     _supports_check_mode = True
     _supports_async = True
-    module = ""  # the module's FQCN
+    task: Task
 
-    def argument_spec(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def rules(self) -> dict[str, Any]:
-        """The module's cross-option rules (``mutually_exclusive``, ``required_if``, ...)."""
-        return {}
-
-    def raw_secrets(self, args: dict[str, Any]) -> set[str]:
-        """Secrets in the options as given, masked even when they fail validation (as the module masks them)."""
-        return set()
-
-    def compute(
-        self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None], no_log: set[str]
-    ) -> tuple[dict[str, Any], set[str]]:
-        """The module's result for validated ``params``, and the values to mask (``no_log``: the options')."""
-        raise NotImplementedError
+    @property
+    def module(self) -> str:
+        """The module's FQCN."""
+        return "aigateway.kong." + self.task.module
 
     def module_reason(self, task_vars: dict[str, Any]) -> str | None:
         """Why the module must run instead (None: in-process is equivalent)."""
@@ -83,8 +75,8 @@ class InProcessAction(ActionBase):
 
     def run_in_process(self, args: dict[str, Any], check_mode: bool, diff: bool) -> dict[str, Any]:
         """What the module returns for ``args``, computed in this process."""
-        checked = ArgumentSpecValidator(self.argument_spec(), **self.rules()).validate(args)
-        no_log = set(checked._no_log_values) | self.raw_secrets(args)
+        checked = ArgumentSpecValidator(self.task.argument_spec(), **self.task.rules()).validate(args)
+        no_log = set(checked._no_log_values) | self.task.raw_secrets(args)
         params = checked.validated_parameters
         warnings: list[str] = []
         if checked.error_messages:  # as AnsibleModule reports them: the first error
@@ -93,28 +85,9 @@ class InProcessAction(ActionBase):
                 message = "Unsupported parameters for (%s) module: %s" % (self.module, message)
             result: dict[str, Any] = {"failed": True, "msg": message}
         else:
-            result, no_log = self.compute(params, check_mode, diff, warnings.append, no_log)
+            outcome = run_task(self.task, params, check_mode, diff, warnings.append)
+            result, no_log = outcome.module_result(), outcome.no_log(no_log)
         result["invocation"] = {"module_args": params}
         if warnings:
             result["warnings"] = warnings
         return json.loads(json.dumps(mask_secrets(result, no_log)))
-
-
-class EntityAction(InProcessAction):
-    """A single-entity module (``task``) in-process: the same options, rules and engine run as the module's."""
-
-    task: EntityTask
-
-    def argument_spec(self) -> dict[str, Any]:
-        return self.task.argument_spec()
-
-    def rules(self) -> dict[str, Any]:
-        return self.task.rules()
-
-    def raw_secrets(self, args: dict[str, Any]) -> set[str]:
-        return self.task.raw_secrets(args)
-
-    def compute(
-        self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None], no_log: set[str]
-    ) -> tuple[dict[str, Any], set[str]]:
-        return self.task.run(params, check_mode, warn, no_log)

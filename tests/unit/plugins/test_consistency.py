@@ -42,7 +42,7 @@ def test_every_module_has_its_action_plugin_running_it() -> None:
     assert file_names("action") == spec_modules()
     for name in spec_modules():
         action = importlib.import_module(f"{PREFIX}.action.{name}").ActionModule
-        assert action.module == "aigateway.kong." + name
+        assert action.task.module == name
 
 
 def test_the_action_group_holds_every_module() -> None:
