@@ -14,7 +14,16 @@ from typing import Any
 from ansible.errors import AnsibleFilterError
 from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_checks import gateway_errors
 from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_model import gateway_entities, normalised
-from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_prune import PrunePlan, by_item, collisions
+from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_prune import (
+    CREDENTIALS,
+    IDENTITY,
+    PrunePlan,
+    PruneRefused,
+    by_item,
+    collisions,
+    listings,
+    tagged,
+)
 
 INPUTS = (
     "admin_url",
@@ -77,14 +86,20 @@ def ai_gateway_collisions(existing: Any, desired: Mapping[str, Any], tag: str) -
 def ai_gateway_prune_plan(state: Mapping[str, Any]) -> dict[str, Any]:
     keys = ("tag", "desired", "existing", "credentials", "targets", "applied")
     state = _require(state, keys, "ai_gateway_prune_plan")
-    return PrunePlan(
-        state["tag"],
-        state["desired"],
-        by_item(state["existing"]),
-        by_item(state["credentials"]),
-        by_item(state["targets"]),
-        state["applied"],
-    ).plan()
+    desired = state["desired"]
+    try:
+        existing = listings(state["existing"], "the entities read before applying", IDENTITY)
+        tagged_upstreams = [u.get("name") for u in existing["upstreams"] if tagged(u, state["tag"])]
+        return PrunePlan(
+            state["tag"],
+            desired,
+            existing,
+            listings(state["credentials"], "the credentials listing", (c for c, _v, _f in CREDENTIALS)),
+            listings(state["targets"], "the targets listing", tagged_upstreams),
+            state["applied"] if isinstance(state["applied"], Mapping) else {},
+        ).plan()
+    except PruneRefused as exc:
+        raise AnsibleFilterError("ai_gateway_prune_plan: refusing to plan deletions: %s" % exc) from None
 
 
 class FilterModule:

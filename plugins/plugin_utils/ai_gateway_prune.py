@@ -6,6 +6,12 @@ Only entities holding the role's tag are ever pruned. Kong deletes a consumer's 
 plugins, an upstream's targets and a route's or service's plugins and routes with their parent, so a
 parent holding anything without the tag is kept (and reported); only the role's own children inside
 it are removed.
+
+The plan is computed from registered results of other tasks (kong_info listings, kong_entities apply
+tasks); it fails closed: a result that is failed, skipped, partial (``report: changed``) or out of step
+with what the role applied is refused (``PruneRefused``) rather than read as "nothing to keep".
+
+INTERNAL: the role's filters and this file are not a public API of the collection and may change at any time.
 """
 
 from __future__ import annotations
@@ -29,6 +35,70 @@ def _credential(collection: str, variable: str) -> tuple[str, str, str]:
 CREDENTIALS = tuple(
     _credential(c, v) for c, v in (("key-auths", "key_auths"), ("basic-auths", "basic_auths"), ("acls", "acls"))
 )
+
+
+# the role's variable -> the collection its apply task wrote; pruning reads these tasks' results
+APPLIED = {"targets": "targets", "key_auths": "key-auths"}
+
+
+class PruneRefused(ValueError):
+    """The registered results the plan would read are not complete and consistent: nothing is planned."""
+
+
+def _results(registered: Any, what: str) -> list[Any]:
+    if not isinstance(registered, Mapping):
+        raise PruneRefused("%s: no results (the task did not run)" % what)
+    if registered.get("skipped") and registered.get("results") != []:  # a loop over no items is skipped, and complete
+        raise PruneRefused("%s: no results (the task did not run)" % what)
+    if registered.get("failed"):
+        raise PruneRefused("%s: the task failed" % what)
+    results = registered.get("results")
+    if not isinstance(results, list):
+        raise PruneRefused("%s: no results (the task did not run)" % what)
+    return results
+
+
+def listings(registered: Any, what: str, required: Iterable[str] = ()) -> dict[str, list[dict[str, Any]]]:
+    """``{item: entities}`` from a registered kong_info loop, refused unless every listing (and every
+    ``required`` item) is there."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for result in _results(registered, what):
+        item = result.get("item") if isinstance(result, Mapping) else None
+        if not isinstance(result, Mapping) or result.get("failed") or result.get("skipped"):
+            raise PruneRefused("%s: the listing of %s failed or did not run" % (what, item))
+        if not isinstance(result.get("entities"), list):
+            raise PruneRefused("%s: the listing of %s holds no entities" % (what, item))
+        out[item] = list(result["entities"])
+    missing = sorted(set(required) - set(out))
+    if missing:
+        raise PruneRefused("%s: no listing of %s" % (what, ", ".join(missing)))
+    return out
+
+
+def applied_results(applied: Mapping[str, Any], desired: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The results of the apply tasks pruning reads, refused unless there is one complete, successful result per
+    item the role applied, in order (the task ran with ``report: all``)."""
+    out = {}
+    for variable, collection in APPLIED.items():
+        spec = ENTITIES[collection]
+        what = "the %s applied" % collection
+        wanted = list(desired.get(variable) or [])
+        results = _results(applied.get(variable), what) if wanted or applied.get(variable) is not None else []
+        if any(isinstance(r, Mapping) and "index" in r for r in results):
+            raise PruneRefused("%s: only some results were reported (report: changed); pruning needs all" % what)
+        if len(results) != len(wanted):
+            raise PruneRefused("%s: %d results for %d items" % (what, len(results), len(wanted)))
+        parent = spec.parent.option if spec.parent else None
+        for index, (result, item) in enumerate(zip(results, wanted, strict=True)):
+            if not isinstance(result, Mapping) or result.get("failed"):
+                raise PruneRefused("%s: item %d failed" % (what, index))
+            given = result.get("item")
+            if not isinstance(given, Mapping) or not isinstance(result.get(spec.return_key), Mapping):
+                raise PruneRefused("%s: item %d has no %s" % (what, index, spec.return_key))
+            if parent and given.get(parent) != item.get(parent):
+                raise PruneRefused("%s: item %d is not the one the role applied" % (what, index))
+        out[variable] = list(results)
+    return out
 
 
 def by_item(registered: Mapping[str, Any] | None) -> dict[str, list[dict[str, Any]]]:
@@ -89,7 +159,7 @@ class PrunePlan:
         self.existing = {kind: list(existing.get(kind) or []) for kind in IDENTITY}
         self.credentials = credentials
         self.targets = targets
-        self.applied = applied
+        self.applied = applied_results(applied, desired)
         self.kept: list[str] = []
         foreign = [p for p in self.existing["plugins"] if not tagged(p, tag)]
         self.foreign_plugins = {
@@ -130,9 +200,7 @@ class PrunePlan:
 
     def upstreams_and_targets(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         wanted_upstreams = names(self.desired["upstreams"], "name")
-        applied = [
-            r for r in (self.applied.get("targets") or {}).get("results") or [] if isinstance(r.get("target"), Mapping)
-        ]
+        applied = self.applied["targets"]
         upstreams, targets = [], []
         for upstream, entities in self.targets.items():
             wanted = {r["target"]["target"] for r in applied if (r.get("item") or {}).get("upstream") == upstream}
@@ -165,9 +233,8 @@ class PrunePlan:
     def stale_credentials(self, owners: set[str]) -> dict[str, list[dict[str, Any]]]:
         """Credentials of kept consumers that inventory no longer describes (a deleted consumer takes its own)."""
         usernames = {c["id"]: c["username"] for c in self.existing["consumers"]}
-        applied_keys = (self.applied.get("key_auths") or {}).get("results") or []
         wanted = {
-            "key-auths": {r["credential"].get("id") for r in applied_keys if isinstance(r.get("credential"), Mapping)},
+            "key-auths": {r["credential"].get("id") for r in self.applied["key_auths"]},
             "basic-auths": {(c["consumer"], c["username"]) for c in self.desired["basic_auths"]},
             "acls": {(c["consumer"], c["group"]) for c in self.desired["acls"]},
         }

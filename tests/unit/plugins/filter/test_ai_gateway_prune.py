@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from ansible.errors import AnsibleFilterError
 from ansible_collections.aigateway.kong.plugins.filter.ai_gateway import (
     ai_gateway_collisions,
     ai_gateway_entities,
@@ -52,23 +54,42 @@ def test_collisions_name_untagged_entities_the_role_would_manage() -> None:
     ]
 
 
-def plan(
+def complete(listed: dict[str, Any], *items: str) -> dict[str, Any]:
+    """A registered kong_info loop that also lists ``items`` (empty unless ``listed`` has them)."""
+    have = {r["item"] for r in listed["results"]}
+    return {"results": listed["results"] + [{"item": i, "entities": []} for i in items if i not in have]}
+
+
+def applied_by(want: dict[str, Any], **applied: Any) -> dict[str, Any]:
+    """The registered results of the apply tasks pruning reads: ``applied``'s, else one per item of ``want``."""
+    out = {}
+    for variable, key in (("targets", "target"), ("key_auths", "credential")):
+        made = [{"item": item, key: {"id": f"made-{i}", **item}} for i, item in enumerate(want[variable])]
+        out[variable] = applied.get(variable, {"results": made})
+    return out
+
+
+def state(
     existing: dict[str, Any],
     credentials: dict[str, Any] | None = None,
     targets: dict[str, Any] | None = None,
     applied: dict[str, Any] | None = None,
     **changes: Any,
 ) -> dict[str, Any]:
-    return ai_gateway_prune_plan(
-        {
-            "tag": TAG,
-            "desired": desired(**changes),
-            "existing": existing,
-            "credentials": credentials or registered(),
-            "targets": targets or registered(),
-            "applied": applied or {},
-        }
-    )
+    want = desired(**changes)
+    upstreams = next((r["entities"] for r in existing["results"] if r["item"] == "upstreams"), [])
+    return {
+        "tag": TAG,
+        "desired": want,
+        "existing": complete(existing, "upstreams", "services", "routes", "consumers", "plugins"),
+        "credentials": complete(credentials or registered(), "key-auths", "basic-auths", "acls"),
+        "targets": complete(targets or registered(), *(u["name"] for u in upstreams if TAG in (u["tags"] or []))),
+        "applied": applied_by(want, **(applied or {})),
+    }
+
+
+def plan(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    return ai_gateway_prune_plan(state(*args, **kwargs))
 
 
 def test_only_tagged_entities_no_longer_described_are_removed() -> None:
@@ -157,3 +178,51 @@ def test_wanted_targets_stay_and_an_upstream_with_foreign_targets_is_kept() -> N
     assert out["targets"] == [{"upstream": "chat-upstream", "target": "10.0.0.2:8000", "state": "absent"}]
     assert out["upstreams"] == []
     assert out["kept"] == ["upstream 'old-upstream'"]
+
+
+def refusal(**changed: Any) -> str:
+    """The message of the refused plan for a state whose parts are replaced by ``changed``."""
+    replicas = [{"target": "10.0.0.1"}]
+    model = {"name": "chat", "provider": "openai", "upstream_url": "http://x:1/v1", "replicas": replicas}
+    existing = registered(
+        upstreams=[{"id": "u1", "name": "chat-upstream", "tags": MINE}],
+        consumers=[{"id": "c1", "username": "ann", "tags": MINE}],
+    )
+    targets = registered(chat_upstream=[{"target": "10.0.0.2:8000", "tags": MINE}])
+    credentials = registered(key_auths=[{"id": "k0", "consumer": ref("c1"), "tags": MINE}])
+    full = state(existing, credentials, targets, models=[model])
+    assert ai_gateway_prune_plan(full)["targets"]  # complete: the stale target and key are planned
+    full.update(changed)
+    with pytest.raises(AnsibleFilterError, match="refusing to plan deletions") as refused:
+        ai_gateway_prune_plan(full)
+    return str(refused.value)
+
+
+ONE_TARGET = {"item": {"upstream": "chat-upstream", "target": "10.0.0.1"}, "target": {"target": "10.0.0.1:8000"}}
+ONE_KEY = {"item": {"consumer": "ann"}, "credential": {"id": "k1"}}
+
+
+@pytest.mark.parametrize(
+    ("applied", "reason"),
+    [
+        ({"targets": {"results": [dict(ONE_TARGET, index=0)]}}, "report: changed"),
+        ({"targets": {"results": []}}, "0 results for 1 items"),
+        ({"targets": {"results": [{"item": ONE_TARGET["item"], "failed": True, "msg": "x"}]}}, "item 0 failed"),
+        ({"targets": {"results": [ONE_TARGET], "failed": True}}, "the task failed"),
+        ({"targets": {"skipped": True, "changed": False}}, "the task did not run"),
+        ({"targets": {"results": [{"item": ONE_TARGET["item"], "changed": False}]}}, "item 0 has no target"),
+        ({"key_auths": {"results": [{"item": {"consumer": "bob"}, "credential": {"id": "k1"}}]}}, "not the one"),
+        ({"key_auths": None}, "the task did not run"),
+    ],
+)
+def test_partial_or_inconsistent_apply_results_are_refused(applied: dict[str, Any], reason: str) -> None:
+    complete_applied = {"targets": {"results": [ONE_TARGET]}, "key_auths": {"results": [ONE_KEY]}}
+    complete_applied.update(applied)
+    assert reason in refusal(applied=complete_applied)
+
+
+def test_failed_or_missing_listings_are_refused() -> None:
+    failed = {"results": [{"item": "key-auths", "failed": True, "msg": "x"}]}
+    assert "listing of key-auths failed" in refusal(credentials=failed)
+    assert "no listing of chat-upstream" in refusal(targets={"results": []})
+    assert "holds no entities" in refusal(existing={"results": [{"item": "upstreams"}]})
