@@ -28,7 +28,6 @@ from ansible_collections.aigateway.kong.plugins.module_utils.compare import (
     dedupe,
     deep_merge,
     differs,
-    mask_paths,
     values_at,
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import (
@@ -361,13 +360,14 @@ class Engine:
     def secret_values(self) -> list[str]:
         """Secret values inside structured options (plugin config) that Ansible must never print."""
         dynamic = self.spec.dynamic_secret_paths(self.params, None) if self.spec.dynamic_secret_paths else ()
-        return values_at(self.params, dynamic)
+        inside = self.spec.secret_values(self.params) if self.spec.secret_values else []
+        return values_at(self.params, dynamic) + inside
 
     def mask(self, entity: Any, like: Any = None) -> Any:
         """Mask secrets; ``like`` is the full entity when ``entity`` is only part of it (a diff)."""
         if not isinstance(entity, dict):
             return entity
-        return mask_paths(entity, self.spec.masked_paths(self.params, like if like is not None else entity))
+        return self.spec.masked(entity, self.params, like)
 
     def result(self, changed: bool, before: Any, after: Any, existing: Any, outcome: Outcome) -> dict[str, Any]:
         self.outcome = outcome

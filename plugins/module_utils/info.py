@@ -10,7 +10,6 @@ from typing import Any, Callable
 from ansible_collections.aigateway.kong.plugins.module_utils import hooks
 from ansible_collections.aigateway.kong.plugins.module_utils.argspec import connection_argument_spec
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient, quote_key
-from ansible_collections.aigateway.kong.plugins.module_utils.compare import mask_paths
 from ansible_collections.aigateway.kong.plugins.module_utils.engine import is_uuid
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
 from ansible_collections.aigateway.kong.plugins.module_utils.runner import Task, TaskResult, error_details
@@ -79,7 +78,7 @@ def node_info(client: KongClient) -> dict[str, Any]:
 
 def mask_entity(entity_name: str, entity: dict[str, Any]) -> dict[str, Any]:
     spec = ENTITIES.get(entity_name)
-    return mask_paths(entity, spec.masked_paths(None, entity) if spec else ())
+    return spec.masked(entity) if spec else entity
 
 
 def _has_tags(entity: dict[str, Any], tags: list[str], match: str) -> bool:

@@ -21,7 +21,8 @@ def entity_secrets(spec: EntitySpec, params: Any) -> set[str]:
     if not isinstance(params, dict):
         return set()
     try:
-        return {str(v) for v in values_at(params, spec.masked_paths(params, None)) if v not in (None, "")}
+        found = {str(v) for v in values_at(params, spec.masked_paths(params, None)) if v not in (None, "")}
+        return found | set(spec.secret_values(params) if spec.secret_values else ())
     except (AttributeError, KeyError, TypeError):  # malformed options: validation reports them
         return set()
 

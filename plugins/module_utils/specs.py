@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ansible_collections.aigateway.kong.plugins.module_utils import hooks
-from ansible_collections.aigateway.kong.plugins.module_utils.compare import LIST, MAP, RECORD, REF, SCALAR, SET
+from ansible_collections.aigateway.kong.plugins.module_utils.compare import (
+    LIST,
+    MAP,
+    RECORD,
+    REF,
+    SCALAR,
+    SET,
+    mask_paths,
+)
 
 PROTOCOLS = ("grpc", "grpcs", "http", "https", "tcp", "tls", "tls_passthrough", "udp")
 TIMEOUT_RANGE = (1, 2147483646)
@@ -78,6 +86,8 @@ class EntitySpec:
     predict: Callable[..., None] | None = None  # hook(engine, entity): fix a predicted entity (computed fields)
     before_delete: Callable[..., None] | None = None  # hook(engine, existing): refuse a delete Kong would half do
     dynamic_secret_paths: Callable[..., tuple[str, ...]] | None = None  # hook(params, entity) -> secret paths
+    secret_values: Callable[..., list[str]] | None = None  # hook(params) -> secrets inside option values (JWK members)
+    redact: Callable[..., dict[str, Any]] | None = None  # hook(entity) -> entity with secrets inside values masked
     extra_options: dict[str, Any] = field(default_factory=dict)  # module-only options (not Kong fields)
     # AnsibleModule's cross-option rules, by keyword: required_one_of, mutually_exclusive, required_if,
     # required_together. The one source for the single-entity module and for kong_entities' items.
@@ -109,6 +119,11 @@ class EntitySpec:
         if self.dynamic_secret_paths:
             paths += self.dynamic_secret_paths(params or {}, entity)
         return paths
+
+    def masked(self, entity: dict[str, Any], params: dict[str, Any] | None = None, like: Any = None) -> dict[str, Any]:
+        """``entity`` with its secrets masked; ``like`` is the full entity when ``entity`` is only part of it."""
+        masked = mask_paths(entity, self.masked_paths(params, like if like is not None else entity))
+        return self.redact(masked) if self.redact else masked
 
     def label(self, params: dict[str, Any]) -> str:
         for key in (*self.identity, "id", "name"):

@@ -11,9 +11,9 @@ version_added: 0.1.0
 author:
   - aigateway.kong contributors (!UNKNOWN)
 description:
-  - Creates, updates or deletes a list of entities of one type (services, routes, consumers, credentials,
-    upstreams, targets, plugins, certificates), each described with the options of the matching
-    single-entity module, for example M(aigateway.kong.kong_consumer) for O(entity=consumers).
+  - Creates, updates or deletes a list of entities of one type (any type a module of this collection manages),
+    each described with the options of the matching single-entity module, for example
+    M(aigateway.kong.kong_consumer) for O(entity=consumers).
   - Each item is checked and applied exactly as the single-entity module would apply it (same options and
     rules, same comparison, check mode, diff and secret masking). Only the reading differs. The entity
     types the items need are listed once (pages of 1000) and looked up in memory, so a task with a thousand
