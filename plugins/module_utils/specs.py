@@ -408,9 +408,20 @@ CREDENTIALS = {
 SNI = EntitySpec(name="sni", collection="snis", return_key="sni", fields={}, endpoint_key="name", plain_keys=False)
 CA_CERTIFICATE = EntitySpec(name="CA certificate", collection="ca_certificates", return_key="ca_certificate", fields={})
 
+KEY_SET = EntitySpec(
+    module="kong_key_set",
+    endpoint_key="name",
+    name="key set",
+    collection="key-sets",
+    return_key="key_set",
+    identity=("name",),
+    rules=dict(required_one_of=[("name", "id")]),
+    fields=dict(name=Field(), tags=TAGS),
+)
+
 ENTITIES = {spec.collection: spec for spec in (SERVICE, ROUTE, CONSUMER, UPSTREAM, TARGET, PLUGIN, CERTIFICATE)}
 ENTITIES.update({spec.collection: spec for spec in CREDENTIALS.values()})
-ENTITIES.update({spec.collection: spec for spec in (SNI, CA_CERTIFICATE)})
+ENTITIES.update({spec.collection: spec for spec in (SNI, CA_CERTIFICATE, KEY_SET)})
 # kong_entities' types: every entity a module manages, in this order
 MANAGED = {collection: spec for collection, spec in ENTITIES.items() if spec.module}
 # credential collection -> the kong_consumer_credential ``type`` it stands for

@@ -54,6 +54,7 @@ ITEMS: dict[str, tuple[Callable[[KongClient], dict[str, Any]] | None, Callable[[
     "acls": (consumer, lambda i: {"group": f"g{i}"}),
     "jwts": (consumer, lambda i: {"key": f"iss-{i}"}),
     "hmac-auths": (consumer, lambda i: {"username": f"h{i}", "secret": "s"}),
+    "key-sets": (None, lambda i: {"name": f"ks{i}"}),
 }
 
 
