@@ -4,12 +4,16 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import ipaddress
+import json
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from ansible_collections.aigateway.kong.plugins.module_utils.compare import ref_id, same_set
+from ansible_collections.aigateway.kong.plugins.module_utils.compare import MASK, ref_id, same_set
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError, KongValidationError
 from ansible_collections.aigateway.kong.plugins.module_utils.plugin_secrets import PLUGIN_SECRET_PATHS
 
@@ -250,3 +254,84 @@ def compare_credential(engine: Any, name: str, desired: Any, existing: Any) -> A
 def predict_password(engine: Any, entity: dict[str, Any]) -> None:
     if isinstance(entity.get("password"), str) and engine.parent_id and engine.spec.collection == "basic-auths":
         entity["password"] = basic_auth_hash(entity["password"], engine.parent_id)
+
+
+# -- CA certificates -------------------------------------------------------------------------
+
+PEM_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", re.DOTALL)
+
+
+def certificate_digest(pem: str) -> str | None:
+    """Kong's ``cert_digest``: the hex SHA-256 of the certificate's DER (None when ``pem`` holds none)."""
+    found = PEM_CERTIFICATE.search(pem or "")
+    if not found:
+        return None
+    try:
+        der = base64.b64decode("".join(found.group(1).split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return hashlib.sha256(der).hexdigest()
+
+
+def find_ca_certificate(engine: Any, desired: dict[str, Any]) -> Any:
+    """By id, else the CA certificate holding the same certificate (Kong's ``cert_digest``, or the same PEM)."""
+    if engine.params.get("id"):
+        return engine.find_default(desired)
+    cert = desired.get("cert")
+    if not cert:
+        return None
+    digest = certificate_digest(cert)
+    for existing in engine.client.paginate(engine.collection_path()):
+        if (digest and existing.get("cert_digest") == digest) or (existing.get("cert") or "").strip() == cert.strip():
+            return existing
+    return None
+
+
+def predict_cert_digest(engine: Any, entity: dict[str, Any]) -> None:
+    if isinstance(entity.get("cert"), str):
+        entity["cert_digest"] = certificate_digest(entity["cert"])
+
+
+# -- keys ------------------------------------------------------------------------------------
+
+# JWK members holding private key material (RFC 7517/7518: RSA, EC, OKP private parts; oct keys)
+JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
+
+
+def _jwk(value: Any) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def jwk_private_values(params: dict[str, Any]) -> list[str]:
+    """The private members of the ``jwk`` option, to mask wherever they appear."""
+    jwk = _jwk(params.get("jwk"))
+    if jwk is None:
+        return []
+    return [json.dumps(v) if not isinstance(v, str) else v for k, v in jwk.items() if k in JWK_PRIVATE and v]
+
+
+def redact_jwk(entity: dict[str, Any]) -> dict[str, Any]:
+    """``entity`` with the private members of its ``jwk`` masked (the public ones stay readable)."""
+    jwk = _jwk(entity.get("jwk"))
+    if jwk is None or not any(k in jwk for k in JWK_PRIVATE):
+        return entity
+    masked = {k: MASK if k in JWK_PRIVATE and v is not None else v for k, v in jwk.items()}
+    return dict(entity, jwk=json.dumps(masked, separators=(",", ":")))
+
+
+def compare_key(engine: Any, name: str, desired: Any, existing: Any) -> Any:
+    """A ``jwk`` by its JSON members; PEM keys ignoring surrounding whitespace."""
+    if name == "jwk" and isinstance(desired, str):
+        wanted = _jwk(desired)
+        return (wanted != _jwk(existing)) if wanted is not None else desired != existing
+    if name == "pem" and isinstance(desired, dict):
+        held = existing if isinstance(existing, dict) else {}
+        return any(
+            not isinstance(held.get(k), str) or v.strip() != held[k].strip() if isinstance(v, str) else v != held.get(k)
+            for k, v in desired.items()
+        )
+    return None

@@ -404,9 +404,50 @@ CREDENTIALS = {
     ),
 }
 
-# Listed by kong_info; no module manages them yet.
-SNI = EntitySpec(name="sni", collection="snis", return_key="sni", fields={}, endpoint_key="name", plain_keys=False)
-CA_CERTIFICATE = EntitySpec(name="CA certificate", collection="ca_certificates", return_key="ca_certificate", fields={})
+SNI = EntitySpec(
+    module="kong_sni",
+    endpoint_key="name",
+    name="sni",
+    collection="snis",
+    return_key="sni",
+    identity=("name",),
+    rules=dict(required_one_of=[("name", "id")], required_if=[("state", "present", ("certificate",))]),
+    fields=dict(name=Field(), certificate=Field(REF, ref="certificates"), tags=TAGS),
+)
+
+CA_CERTIFICATE = EntitySpec(
+    module="kong_ca_certificate",
+    name="CA certificate",
+    collection="ca_certificates",
+    return_key="ca_certificate",
+    find=hooks.find_ca_certificate,
+    compare=hooks.compare_pem,
+    predict=hooks.predict_cert_digest,
+    unique={"cert": ("cert",)},
+    rules=dict(required_one_of=[("cert", "id")]),
+    fields=dict(cert=Field(), tags=TAGS),
+)
+
+# config fields of Kong's vaults that hold credentials (hcv token and AppRole secret, azure client secret, ...)
+VAULT_SECRETS = ("token", "approle_secret_id", "client_secret", "api_key", "password", "secret_id")
+
+VAULT = EntitySpec(
+    module="kong_vault",
+    endpoint_key="prefix",
+    name="vault",
+    collection="vaults",
+    return_key="vault",
+    identity=("prefix",),
+    secret_paths=tuple("config." + name for name in VAULT_SECRETS),
+    rules=dict(required_one_of=[("prefix", "id")], required_if=[("state", "present", ("name",))]),
+    fields=dict(
+        prefix=Field(),
+        name=Field(),
+        description=Field(),
+        config=Field(RECORD, "dict"),
+        tags=TAGS,
+    ),
+)
 
 KEY_SET = EntitySpec(
     module="kong_key_set",
@@ -419,9 +460,36 @@ KEY_SET = EntitySpec(
     fields=dict(name=Field(), tags=TAGS),
 )
 
+KEY = EntitySpec(
+    module="kong_key",
+    endpoint_key="name",
+    name="key",
+    collection="keys",
+    return_key="key",
+    identity=("name",),
+    compare=hooks.compare_key,
+    unique={"kid": ("kid", "set")},
+    secret_paths=("pem.private_key",),
+    secret_values=hooks.jwk_private_values,
+    redact=hooks.redact_jwk,
+    rules=dict(
+        required_one_of=[("name", "id")],
+        required_if=[("state", "present", ("kid",)), ("state", "present", ("jwk", "pem"), True)],
+        mutually_exclusive=[("jwk", "pem")],
+    ),
+    fields=dict(
+        name=Field(),
+        kid=Field(),
+        set=Field(REF, ref="key-sets"),
+        jwk=Field(),
+        pem=Field(RECORD, "dict"),
+        tags=TAGS,
+    ),
+)
+
 ENTITIES = {spec.collection: spec for spec in (SERVICE, ROUTE, CONSUMER, UPSTREAM, TARGET, PLUGIN, CERTIFICATE)}
 ENTITIES.update({spec.collection: spec for spec in CREDENTIALS.values()})
-ENTITIES.update({spec.collection: spec for spec in (SNI, CA_CERTIFICATE, KEY_SET)})
+ENTITIES.update({spec.collection: spec for spec in (SNI, CA_CERTIFICATE, VAULT, KEY_SET, KEY)})
 # kong_entities' types: every entity a module manages, in this order
 MANAGED = {collection: spec for collection, spec in ENTITIES.items() if spec.module}
 # credential collection -> the kong_consumer_credential ``type`` it stands for

@@ -40,7 +40,7 @@ options:
     type: str
     required: true
     choices: [services, routes, consumers, upstreams, targets, plugins, certificates, key-auths, basic-auths, acls,
-      jwts, hmac-auths, key-sets]
+      jwts, hmac-auths, snis, ca_certificates, vaults, key-sets, keys]
   items:
     description:
       - The entities, each a dict of the single-entity module's options (including C(state) and C(id)), without the

@@ -23,7 +23,7 @@ options:
     description: Kind of entity to list.
     type: str
     choices: [services, routes, consumers, upstreams, targets, plugins, certificates, key-auths, basic-auths, acls,
-      jwts, hmac-auths, snis, ca_certificates, key-sets]
+      jwts, hmac-auths, snis, ca_certificates, vaults, key-sets, keys]
   name:
     description: Return only the entity with this name, id or other endpoint key (username, key, SNI, ...).
     type: str

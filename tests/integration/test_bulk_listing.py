@@ -9,11 +9,14 @@ from typing import Any
 import pytest
 from ansible_collections.aigateway.kong.plugins.module_utils import bulk
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from helpers.certs import make_cert
 from kongsim import KongSim
 
 COUNT = 50
 PAIR = make_cert("bulk.example.test")
+PUBLIC_PEM = PAIR.key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+CAS = [make_cert(f"CA {i}", is_ca=True, ecdsa=True).cert_pem for i in range(COUNT)]
 
 
 def consumer(client: KongClient) -> dict[str, Any]:
@@ -29,6 +32,16 @@ def service(client: KongClient) -> dict[str, Any]:
 def upstream(client: KongClient) -> dict[str, Any]:
     client.request("POST", "/upstreams", body={"name": "pool"})
     return {"upstream": "pool"}
+
+
+def certificate(client: KongClient) -> dict[str, Any]:
+    client.request("POST", "/certificates", body={"cert": PAIR.cert_pem, "key": PAIR.key_pem, "snis": ["base.test"]})
+    return {"certificate": "base.test"}
+
+
+def key_set(client: KongClient) -> dict[str, Any]:
+    client.request("POST", "/key-sets", body={"name": "ks"})
+    return {"set": "ks"}
 
 
 def consumers(client: KongClient) -> dict[str, Any]:
@@ -54,7 +67,11 @@ ITEMS: dict[str, tuple[Callable[[KongClient], dict[str, Any]] | None, Callable[[
     "acls": (consumer, lambda i: {"group": f"g{i}"}),
     "jwts": (consumer, lambda i: {"key": f"iss-{i}"}),
     "hmac-auths": (consumer, lambda i: {"username": f"h{i}", "secret": "s"}),
+    "snis": (certificate, lambda i: {"name": f"n{i}.example.test"}),
+    "ca_certificates": (None, lambda i: {"cert": CAS[i]}),
+    "vaults": (None, lambda i: {"prefix": f"vault-{i}", "name": "env", "config": {"prefix": f"P{i}_"}}),
     "key-sets": (None, lambda i: {"name": f"ks{i}"}),
+    "keys": (key_set, lambda i: {"name": f"k{i}", "kid": f"k{i}", "pem": {"public_key": PUBLIC_PEM}}),
 }
 
 
