@@ -15,7 +15,7 @@ description:
     set (O(set)).
   - The key is identified by O(name), or by O(id).
   - Private key material is never shown in results or diffs - the private members of O(jwk) (C(d), C(p),
-    C(q), C(dp), C(dq), C(qi), C(oth), C(k)) and O(pem.private_key) - although Kong returns it in clear.
+    C(q), C(dp), C(dq), C(qi), C(oth), C(k)) and C(pem.private_key) - although Kong returns it in clear.
     The public members stay readable.
 extends_documentation_fragment:
   - aigateway.kong.connection

@@ -38,7 +38,7 @@ options:
     type: str
   config:
     description:
-      - The vault type's configuration, for example V({prefix: LLM_}) for V(env). Compared as a subset.
+      - "The vault type's configuration, for example V({prefix: LLM_}) for V(env). Compared as a subset."
     type: dict
 seealso:
   - module: aigateway.kong.kong_plugin

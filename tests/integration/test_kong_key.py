@@ -40,9 +40,9 @@ def ec_key(kid: str) -> tuple[str, str, dict[str, str]]:
     return json.dumps(jwk), jwk["d"], pem
 
 
-JWK, D, _PEM = ec_key("ec-1")
-JWK_NEXT, D_NEXT, _ = ec_key("ec-1")
-_, _, PEM = ec_key("unused")
+JWK, D, _JWK_AS_PEM = ec_key("ec-1")
+JWK_NEXT, D_NEXT, _NEXT_AS_PEM = ec_key("ec-1")
+_PEM_AS_JWK, _PEM_D, PEM = ec_key("unused")
 
 
 def test_jwk_lifecycle_masks_private_members(kongsim: Any, run_playbook: Any) -> None:
