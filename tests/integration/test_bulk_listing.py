@@ -17,6 +17,7 @@ COUNT = 50
 PAIR = make_cert("bulk.example.test")
 PUBLIC_PEM = PAIR.key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
 CAS = [make_cert(f"CA {i}", is_ca=True, ecdsa=True).cert_pem for i in range(COUNT)]
+PAIRS = [make_cert(f"h{i}.example.test", ecdsa=True) for i in range(COUNT)]  # a certificate is also found by its cert
 
 
 def consumer(client: KongClient) -> dict[str, Any]:
@@ -61,7 +62,10 @@ ITEMS: dict[str, tuple[Callable[[KongClient], dict[str, Any]] | None, Callable[[
         consumers,
         lambda i: {"instance_name": f"p{i}", "name": "rate-limiting", "consumer": f"c{i}", "config": {"minute": 5}},
     ),
-    "certificates": (None, lambda i: {"snis": [f"h{i}.example.test"], "cert": PAIR.cert_pem, "key": PAIR.key_pem}),
+    "certificates": (
+        None,
+        lambda i: {"snis": [f"h{i}.example.test"], "cert": PAIRS[i].cert_pem, "key": PAIRS[i].key_pem},
+    ),
     "key-auths": (consumer, lambda i: {"key": f"key-{i}"}),
     "basic-auths": (consumer, lambda i: {"username": f"b{i}", "password": "pw"}),
     "acls": (consumer, lambda i: {"group": f"g{i}"}),

@@ -36,6 +36,7 @@ def test_a_vault_without_config_converges(kongsim: Any, run_playbook: Any) -> No
     plain = {"prefix": "plain", "name": "env"}
     run = run_playbook([task("create", VAULT_MODULE, plain), task("again", VAULT_MODULE, plain)], sim=kongsim)
     assert run["create"].changed and not run["again"].changed and run["again"].writes == [], run.summary()
+    assert run["again"].result["vault"]["config"] == {"prefix": None}
 
 
 def test_config_credentials_are_never_shown(kongsim: Any, run_playbook: Any) -> None:
