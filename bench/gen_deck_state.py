@@ -97,8 +97,8 @@ def model_state(model: dict[str, Any], tags: list[str], key_names: list[str]) ->
 def upstream_state(model: dict[str, Any], tags: list[str]) -> dict[str, Any]:
     return {
         "name": model.get("upstream_name") or model["name"] + "-upstream",
-        "algorithm": role_default("kong_ai_gateway_upstream_algorithm"),
-        "healthchecks": role_default("kong_ai_gateway_healthchecks"),
+        "algorithm": role_default("ai_gateway_upstream_algorithm"),
+        "healthchecks": role_default("ai_gateway_healthchecks"),
         "tags": tags,
         "targets": [{"target": r["target"], "weight": r.get("weight", 100), "tags": tags} for r in model["replicas"]],
     }
@@ -116,14 +116,14 @@ def consumer_state(item: dict[str, Any], tags: list[str]) -> dict[str, Any]:
 
 
 def build_state(inventory: dict[str, Any]) -> dict[str, Any]:
-    tags = [inventory["kong_ai_gateway_tag"]]
-    key_names = inventory.get("kong_ai_gateway_key_names") or role_default("kong_ai_gateway_key_names")
-    models = inventory["kong_ai_gateway_models"]
+    tags = [inventory["ai_gateway_tag"]]
+    key_names = inventory.get("ai_gateway_key_names") or role_default("ai_gateway_key_names")
+    models = inventory["ai_gateway_models"]
     return {
         "_format_version": "1.1",
         "services": [model_state(m, tags, key_names) for m in models],
         "upstreams": [upstream_state(m, tags) for m in models if m.get("replicas")],
-        "consumers": [consumer_state(c, tags) for c in inventory["kong_ai_gateway_consumers"]],
+        "consumers": [consumer_state(c, tags) for c in inventory["ai_gateway_consumers"]],
     }
 
 

@@ -60,11 +60,11 @@ def models() -> list[dict[str, Any]]:
 def build_inventory(size: int, admin_url: str) -> dict[str, Any]:
     """The kong_admin group variables for a gateway with ``size`` consumers."""
     return {
-        "kong_ai_gateway_admin_url": admin_url,
-        "kong_ai_gateway_tag": TAG,
-        "kong_ai_gateway_prune": False,
-        "kong_ai_gateway_models": models(),
-        "kong_ai_gateway_consumers": [consumer(index) for index in range(size)],
+        "ai_gateway_admin_url": admin_url,
+        "ai_gateway_tag": TAG,
+        "ai_gateway_prune": False,
+        "ai_gateway_models": models(),
+        "ai_gateway_consumers": [consumer(index) for index in range(size)],
     }
 
 

@@ -48,19 +48,19 @@ def connection_errors(inputs: Mapping[str, Any]) -> list[str]:
     errors = []
     tag = str(inputs["tag"])
     if not TAG_RE.match(tag):
-        errors.append("kong_ai_gateway_tag '%s' must be printable ASCII without ',' or '/'" % tag)
+        errors.append("ai_gateway_tag '%s' must be printable ASCII without ',' or '/'" % tag)
     if not re.match(r"^https?://[^/:?#]+", str(inputs["admin_url"])):
-        errors.append("kong_ai_gateway_admin_url '%s' must be an http:// or https:// URL" % inputs["admin_url"])
+        errors.append("ai_gateway_admin_url '%s' must be an http:// or https:// URL" % inputs["admin_url"])
     if inputs["prune"] and tag == DEFAULT_TAG:
         errors.append(
-            "kong_ai_gateway_prune needs a kong_ai_gateway_tag unique to this gateway: every inventory that keeps"
+            "ai_gateway_prune needs a ai_gateway_tag unique to this gateway: every inventory that keeps"
             " the default '%s' would prune the others' entities on a shared Kong" % DEFAULT_TAG
         )
     for extra in inputs["extra_tags"]:
         if not TAG_RE.match(str(extra)):
-            errors.append("kong_ai_gateway_extra_tags: '%s' must be printable ASCII without ',' or '/'" % extra)
+            errors.append("ai_gateway_extra_tags: '%s' must be printable ASCII without ',' or '/'" % extra)
     if not inputs["key_names"]:
-        errors.append("kong_ai_gateway_key_names needs at least one header name")
+        errors.append("ai_gateway_key_names needs at least one header name")
     return errors
 
 
@@ -108,10 +108,10 @@ def consumer_errors(inputs: Mapping[str, Any], consumers: list[dict[str, Any]], 
     errors = []
     usernames = [c["username"] for c in consumers]
     for name in repeated(usernames):
-        errors.append("kong_ai_gateway_consumers: username '%s' is used more than once" % name)
+        errors.append("ai_gateway_consumers: username '%s' is used more than once" % name)
     if len(set(c["slug"] for c in consumers)) != len(consumers) and not repeated(usernames):
         errors.append(
-            "kong_ai_gateway_consumers: two usernames differ only in characters outside letters, digits and . _ ~ -"
+            "ai_gateway_consumers: two usernames differ only in characters outside letters, digits and . _ ~ -"
         )
     owners: dict[Any, str] = {}
     for consumer in consumers:
@@ -146,7 +146,7 @@ def consumer_errors(inputs: Mapping[str, Any], consumers: list[dict[str, Any]], 
         redis = inputs["redis"] or {}
         if limit and (limit.get("policy") or inputs["rate_limit_policy"]) == "redis" and not redis.get("host"):
             errors.append(
-                "consumer '%s': rate limit policy redis needs kong_ai_gateway_redis.host" % consumer["username"]
+                "consumer '%s': rate limit policy redis needs ai_gateway_redis.host" % consumer["username"]
             )
     return errors
 
@@ -157,10 +157,10 @@ def gateway_errors(
     """Every problem of the gateway description (empty when it can be applied)."""
     errors = connection_errors(inputs)
     for name in repeated([m["name"] for m in inputs["models"]]):
-        errors.append("kong_ai_gateway_models: model name '%s' is used more than once" % name)
+        errors.append("ai_gateway_models: model name '%s' is used more than once" % name)
     tier_names = [t["name"] for t in inputs["tiers"]]
     for name in repeated(tier_names):
-        errors.append("kong_ai_gateway_tiers: tier name '%s' is used more than once" % name)
+        errors.append("ai_gateway_tiers: tier name '%s' is used more than once" % name)
     for tier in inputs["tiers"]:
         if tier.get("rate_limit") and not has_period(tier["rate_limit"]):
             errors.append("tier '%s': rate_limit needs at least one of %s" % (tier["name"], ", ".join(PERIODS)))

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ai_gateway role's inventory turned into Kong entities, in the shape of the modules' options.
 
-``normalised(inputs)`` takes the role variables without their ``kong_ai_gateway_`` prefix and returns
+``normalised(inputs)`` takes the role variables without their ``ai_gateway_`` prefix and returns
 one record per model and per consumer; ``gateway_entities`` derives from them every entity list the
 role's tasks apply. A missing or empty optional value takes the documented default.
 """

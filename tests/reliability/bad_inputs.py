@@ -75,50 +75,50 @@ MODULE_CASES: list[tuple[str, dict[str, Any], str]] = [
 def role_base(admin_url: str) -> dict[str, Any]:
     """A valid gateway description; each role case changes one thing in it."""
     return {
-        "kong_ai_gateway_admin_url": admin_url,
-        "kong_ai_gateway_tiers": [{"name": "gold", "rate_limit": {"minute": 5}}],
-        "kong_ai_gateway_consumers": [{"username": "rb-user", "tier": "gold", "keys": ["rb-key-1"]}],
-        "kong_ai_gateway_models": [{"name": "rb-chat", "provider": "openai", "model": "gpt-4o-mini"}],
+        "ai_gateway_admin_url": admin_url,
+        "ai_gateway_tiers": [{"name": "gold", "rate_limit": {"minute": 5}}],
+        "ai_gateway_consumers": [{"username": "rb-user", "tier": "gold", "keys": ["rb-key-1"]}],
+        "ai_gateway_models": [{"name": "rb-chat", "provider": "openai", "model": "gpt-4o-mini"}],
     }
 
 
 def _model(**changes: Any) -> dict[str, Any]:
-    return {"kong_ai_gateway_models": [{"name": "rb-chat", "provider": "openai", "model": "gpt-4o-mini", **changes}]}
+    return {"ai_gateway_models": [{"name": "rb-chat", "provider": "openai", "model": "gpt-4o-mini", **changes}]}
 
 
 def _consumers(*consumers: dict[str, Any]) -> dict[str, Any]:
-    return {"kong_ai_gateway_consumers": list(consumers)}
+    return {"ai_gateway_consumers": list(consumers)}
 
 
 # (description, variables overriding role_base, word the one-line error must contain)
 ROLE_CASES: list[tuple[str, dict[str, Any], str]] = [
-    ("models not a list", {"kong_ai_gateway_models": "rb-chat"}, "kong_ai_gateway_models"),
-    ("timeout not a number", {"kong_ai_gateway_timeout": "slow"}, "kong_ai_gateway_timeout"),
-    ("prune not a boolean", {"kong_ai_gateway_prune": "sometimes"}, "kong_ai_gateway_prune"),
+    ("models not a list", {"ai_gateway_models": "rb-chat"}, "ai_gateway_models"),
+    ("timeout not a number", {"ai_gateway_timeout": "slow"}, "ai_gateway_timeout"),
+    ("prune not a boolean", {"ai_gateway_prune": "sometimes"}, "ai_gateway_prune"),
     ("unknown provider", _model(provider="skynet"), "provider"),
     ("upstream_url not http", _model(upstream_url="ftp://files.example/v1"), "upstream_url"),
     ("path without slash", _model(paths=["chat"]), "path 'chat'"),
     ("replica listed twice", _model(upstream_url="http://rb-up:8000/v1",
                                     replicas=[{"target": "127.0.0.1:9"}, {"target": "127.0.0.1:9"}]), "target"),
-    ("model name twice", {"kong_ai_gateway_models": [{"name": "rb-chat", "provider": "openai"},
+    ("model name twice", {"ai_gateway_models": [{"name": "rb-chat", "provider": "openai"},
                                                      {"name": "rb-chat", "provider": "mistral",
                                                       "options": {"mistral_format": "openai"}}]}, "name"),
     ("consumer twice", _consumers({"username": "rb-user"}, {"username": "rb-user"}), "username"),
     ("key used twice", _consumers({"username": "rb-a", "keys": ["rb-same"]}, {"username": "rb-b", "keys": ["rb-same"]}),
      "key"),
     ("unknown tier", _consumers({"username": "rb-user", "tier": "platinum"}), "tier"),
-    ("unknown policy", {"kong_ai_gateway_policies": {"magic": {}}}, "kong_ai_gateway_policies"),
+    ("unknown policy", {"ai_gateway_policies": {"magic": {}}}, "ai_gateway_policies"),
     ("anthropic without version", _model(provider="anthropic", model="claude"), "anthropic_version"),
     ("rate limit without period", _consumers({"username": "rb-user", "rate_limit": {"policy": "local"}}),
      "rate_limit"),
     ("basic_auth without password", _consumers({"username": "rb-user", "basic_auth": {"username": "rb-user"}}),
      "basic_auth"),
-    ("tag with comma", {"kong_ai_gateway_tag": "a,b"}, "kong_ai_gateway_tag"),
-    ("policy not a dict", {"kong_ai_gateway_policies": {"prompt_guard": "yes"}}, "prompt_guard"),
-    ("unknown rate limit policy", {"kong_ai_gateway_rate_limit_policy": "cluster"},
-     "kong_ai_gateway_rate_limit_policy"),
+    ("tag with comma", {"ai_gateway_tag": "a,b"}, "ai_gateway_tag"),
+    ("policy not a dict", {"ai_gateway_policies": {"prompt_guard": "yes"}}, "prompt_guard"),
+    ("unknown rate limit policy", {"ai_gateway_rate_limit_policy": "cluster"},
+     "ai_gateway_rate_limit_policy"),
     ("model name with spaces", _model(name="my model"), "name"),
     ("route_type unknown", _model(route_type="llm/v2/dream"), "route_type"),
-    ("prune with the shared default tag", {"kong_ai_gateway_prune": True}, "kong_ai_gateway_tag"),
-    ("admin url without scheme", {"kong_ai_gateway_admin_url": "localhost:8001"}, "kong_ai_gateway_admin_url"),
+    ("prune with the shared default tag", {"ai_gateway_prune": True}, "ai_gateway_tag"),
+    ("admin url without scheme", {"ai_gateway_admin_url": "localhost:8001"}, "ai_gateway_admin_url"),
 ]

@@ -45,10 +45,10 @@ class Gateway:
     def variables(self, admin_url: str) -> dict[str, Any]:
         p = self.prefix
         out: dict[str, Any] = {
-            "kong_ai_gateway_admin_url": admin_url,
-            "kong_ai_gateway_prune": self.prune,
-            "kong_ai_gateway_bearer_auth": False,
-            "kong_ai_gateway_consumers": [
+            "ai_gateway_admin_url": admin_url,
+            "ai_gateway_prune": self.prune,
+            "ai_gateway_bearer_auth": False,
+            "ai_gateway_consumers": [
                 {
                     "username": f"{p}-user",
                     "groups": [f"{p}-team"],
@@ -56,7 +56,7 @@ class Gateway:
                     "basic_auth": {"username": f"{p}-user", "password": "{{ vault_password }}"},
                 }
             ],
-            "kong_ai_gateway_models": [
+            "ai_gateway_models": [
                 {
                     "name": f"{p}-chat",
                     "provider": "openai",
@@ -73,9 +73,9 @@ class Gateway:
             "vault_provider_token": self.secrets["provider_token"],
         }
         if self.tag:
-            out["kong_ai_gateway_tag"] = self.tag
+            out["ai_gateway_tag"] = self.tag
         if self.admin_token:
-            out["kong_ai_gateway_admin_token"] = "{{ vault_admin_token }}"
+            out["ai_gateway_admin_token"] = "{{ vault_admin_token }}"
             out["vault_admin_token"] = self.admin_token
         return out
 

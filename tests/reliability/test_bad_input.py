@@ -74,7 +74,7 @@ def test_bad_role_variables(kongsim: Any, run_playbook: Any) -> None:
     """Each case is the role included with one mistake, rescued so the next case runs in the same playbook."""
     base = role_base(kongsim.url)
     down = f"http://127.0.0.1:{free_port()}"
-    role_cases = [*ROLE_CASES, ("Admin API not reachable", {"kong_ai_gateway_admin_url": down}, down)]
+    role_cases = [*ROLE_CASES, ("Admin API not reachable", {"ai_gateway_admin_url": down}, down)]
     tasks = []
     for index, (description, changes, _word) in enumerate(role_cases, start=1):
         tasks.append({

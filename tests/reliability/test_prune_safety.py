@@ -16,10 +16,10 @@ class Shrunk(Gateway):
 
     def variables(self, admin_url: str) -> dict[str, Any]:
         out = super().variables(admin_url)
-        model = out["kong_ai_gateway_models"][0]
+        model = out["ai_gateway_models"][0]
         del model["replicas"]
         model["upstream_url"] = "http://ps-chat.example:8000/v1/chat/completions"
-        out["kong_ai_gateway_consumers"] = []
+        out["ai_gateway_consumers"] = []
         return out
 
 

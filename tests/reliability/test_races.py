@@ -42,7 +42,7 @@ def test_same_inventory_twice_at_once(site: SiteRunner) -> None:
 
 
 def test_two_gateways_with_prune_leave_each_other_alone(kongsim: Any, site: SiteRunner) -> None:
-    """Two inventories, each with pruning on and its own kong_ai_gateway_tag, on one Kong."""
+    """Two inventories, each with pruning on and its own ai_gateway_tag, on one Kong."""
     first, second = Gateway("ga"), Gateway("gb")
     with ThreadPoolExecutor(2) as pool:
         results = [r.result() for r in [pool.submit(site, g, kongsim.url) for g in (first, second)]]

@@ -13,11 +13,11 @@ from unit.plugins.plugin_utils.gateway_inputs import inputs
 MODEL = {"name": "m", "provider": "openai"}
 
 CASES: list[tuple[dict[str, Any], str]] = [
-    ({"tag": "a,b"}, "kong_ai_gateway_tag 'a,b' must be printable ASCII without ',' or '/'"),
-    ({"extra_tags": ["x/y"]}, "kong_ai_gateway_extra_tags: 'x/y' must be printable ASCII"),
-    ({"admin_url": "localhost:8001"}, "kong_ai_gateway_admin_url 'localhost:8001' must be an http:// or https:// URL"),
-    ({"prune": True}, "kong_ai_gateway_prune needs a kong_ai_gateway_tag unique to this gateway"),
-    ({"key_names": []}, "kong_ai_gateway_key_names needs at least one header name"),
+    ({"tag": "a,b"}, "ai_gateway_tag 'a,b' must be printable ASCII without ',' or '/'"),
+    ({"extra_tags": ["x/y"]}, "ai_gateway_extra_tags: 'x/y' must be printable ASCII"),
+    ({"admin_url": "localhost:8001"}, "ai_gateway_admin_url 'localhost:8001' must be an http:// or https:// URL"),
+    ({"prune": True}, "ai_gateway_prune needs a ai_gateway_tag unique to this gateway"),
+    ({"key_names": []}, "ai_gateway_key_names needs at least one header name"),
     ({"models": [MODEL, dict(MODEL, provider="cohere")]}, "model name 'm' is used more than once"),
     ({"models": [dict(MODEL, name="my model")]}, "model 'my model': name may only contain"),
     ({"models": [dict(MODEL, paths=["chat"])]}, "model 'm': path 'chat' must start with /"),
@@ -67,7 +67,7 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ({"consumers": [{"username": "u", "rate_limit": {"policy": "local"}}]}, "rate_limit needs at least one of"),
     (
         {"consumers": [{"username": "u", "rate_limit": {"minute": 1, "policy": "redis"}}]},
-        "rate limit policy redis needs kong_ai_gateway_redis.host",
+        "rate limit policy redis needs ai_gateway_redis.host",
     ),
 ]
 

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 DEFAULTS = Path(__file__).resolve().parents[4] / "roles" / "ai_gateway" / "defaults" / "main.yml"
-PREFIX = "kong_ai_gateway_"
+PREFIX = "ai_gateway_"
 
 
 def inputs(**changes: Any) -> dict[str, Any]:
