@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters of the ai_gateway role: inventory to Kong entities, and what Kong holds to a pruning plan.
 
 The logic lives in plugins/plugin_utils/ai_gateway_*.py (plain Python, unit-tested); a gateway of a

@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Many entities of one type in one task: each item runs the single-entity engine, reads come from one listing.
 
 Every item is checked against the argument spec and rules of the matching single-entity module, then

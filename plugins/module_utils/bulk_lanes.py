@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Lanes for kong_entities: items that may address the same entity run in order, one lane at a time.
 
 Two items share a lane when any of their identities match: the same ``id``, the same endpoint key (a

@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A read-through snapshot in front of ``KongClient`` for tasks that reconcile many entities.
 
 Each collection the engine reads is listed once (pages of 1000) and indexed by id, endpoint key and

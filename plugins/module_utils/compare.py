@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Comparison, merging and masking rules shared by every entity.
 
 Only what the user gave is compared: records (plugin ``config``, upstream ``healthchecks``) as a recursive

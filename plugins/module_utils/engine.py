@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The entity engine: one algorithm for every entity, driven by an ``EntitySpec``.
 
 build desired -> find existing -> absent: DELETE | missing: POST | found: PATCH only the delta.

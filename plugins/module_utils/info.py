@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """``kong_info``: its options, its result (the module and the in-process action plugin share both), and the
 read-only queries behind it: the node, and entity lists with filters and pagination."""
 

@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one task protocol, and the one module runner.
 
 A ``Task`` is what a module does: its argument spec and rules, the secrets in its raw options, and

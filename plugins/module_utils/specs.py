@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """One declarative ``EntitySpec`` per Kong entity: where it lives, how it is identified, how fields compare.
 
 Option names are Kong's field names. Every module builds its argument spec from these declarations

@@ -9,7 +9,7 @@ module: kong_ca_certificate
 short_description: Manage Kong Gateway CA certificates
 version_added: 0.2.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Add or remove a trusted CA certificate, used to verify upstream servers (a service's C(ca_certificates))
     and clients (for example by the C(mtls-auth) plugin).

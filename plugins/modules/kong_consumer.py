@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ module: kong_consumer
 short_description: Manage Kong Gateway consumers
 version_added: 0.1.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Create, update or delete a Kong Gateway consumer, the client (application, team, tenant) calling the AI
     services. Credentials are managed with M(aigateway.kong.kong_consumer_credential).

@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ module: kong_consumer_credential
 short_description: Manage credentials of Kong Gateway consumers (key-auth, basic-auth, ACL groups, JWT, HMAC)
 version_added: 0.1.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Add, update or remove one credential of a consumer.
   - The credential is identified by O(consumer), O(type) and its natural key

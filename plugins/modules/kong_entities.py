@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ module: kong_entities
 short_description: Manage many Kong Gateway entities of one type in one task
 version_added: 0.1.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Creates, updates or deletes a list of entities of one type (any type a module of this collection manages),
     each described with the options of the matching single-entity module, for example

@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ module: kong_info
 short_description: Read information about a Kong Gateway node and its entities
 version_added: 0.1.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Returns the node's version, edition, database mode and enabled plugins.
   - With O(entity), also returns the entities of that kind, every page followed, optionally filtered by

@@ -9,7 +9,7 @@ module: kong_key
 short_description: Manage Kong Gateway keys (JWK or PEM)
 version_added: 0.2.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Create, update or delete a key, given as a JSON Web Key (O(jwk)) or as PEM (O(pem)), optionally in a key
     set (O(set)).

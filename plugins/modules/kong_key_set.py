@@ -9,7 +9,7 @@ module: kong_key_set
 short_description: Manage Kong Gateway key sets
 version_added: 0.2.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Create, update or delete a key set, a named group of M(aigateway.kong.kong_key) keys that plugins read
     (for example to sign or verify tokens).

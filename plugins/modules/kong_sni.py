@@ -9,7 +9,7 @@ module: kong_sni
 short_description: Manage Kong Gateway SNIs of a certificate
 version_added: 0.2.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Create, update or delete one SNI (server name) and the certificate Kong serves for it.
   - Use it to add names to a certificate managed elsewhere; M(aigateway.kong.kong_certificate) manages a

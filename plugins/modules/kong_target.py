@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ module: kong_target
 short_description: Manage targets of a Kong Gateway upstream
 version_added: 0.1.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Add, update or remove one target (C(host:port)) of a Kong Gateway upstream.
   - The target is identified by O(upstream) and O(target), normalised the way Kong stores it (V(10.0.0.5)

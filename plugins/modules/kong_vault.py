@@ -9,7 +9,7 @@ module: kong_vault
 short_description: Manage Kong Gateway vaults (secret managers for C({vault://...}) references)
 version_added: 0.2.0
 author:
-  - aigateway.kong contributors (!UNKNOWN)
+  - aigateway maintainers (@aigateway)
 description:
   - Create, update or delete a vault, the configured secret manager that C({vault://<prefix>/...}) references
     in plugin and entity fields read from.

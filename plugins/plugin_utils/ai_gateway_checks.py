@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Cross-field rules of the ai_gateway role that its argument spec cannot express.
 
 Every problem is reported at once, each message naming the variable, model or consumer at fault,

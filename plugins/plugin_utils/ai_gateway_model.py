@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ai_gateway role's inventory turned into Kong entities, in the shape of the modules' options.
 
 ``normalised(inputs)`` takes the role variables without their ``ai_gateway_`` prefix and returns

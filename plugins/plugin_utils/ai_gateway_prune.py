@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the ai_gateway role finds in Kong: entities it must not take over, and entities to prune.
 
 Only entities holding the role's tag are ever pruned. Kong deletes a consumer's credentials and

@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """``remove_values`` with the same output, in time linear in the size of the result.
 
 Ansible's ``remove_values`` tries every secret on every string, so a task result holding a thousand

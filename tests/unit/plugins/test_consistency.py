@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The entity specs are the one source: modules, action plugins, the action group, the choices of kong_entities
 and kong_info (argument spec and documentation), the README's module table and the simulator agree with them."""
 
