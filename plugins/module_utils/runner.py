@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.aigateway.kong.plugins.module_utils.argspec import (
     connection_argument_spec,
     state_argument_spec,
@@ -26,7 +26,11 @@ from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engin
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets import SecretAwareModule, entity_secrets
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import EntitySpec
-from ansible_collections.aigateway.kong.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.aigateway.kong.plugins.module_utils.transport import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    missing_requests_message,
+)
 
 
 def entity_argument_spec(*specs: EntitySpec) -> dict[str, Any]:
@@ -46,7 +50,7 @@ def entity_argument_spec(*specs: EntitySpec) -> dict[str, Any]:
 
 def require_requests(module: AnsibleModule) -> None:
     if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        module.fail_json(msg=missing_requests_message(), exception=REQUESTS_IMPORT_ERROR)
 
 
 def error_details(exc: KongError) -> dict[str, Any]:

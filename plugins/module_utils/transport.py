@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import traceback
 import warnings
@@ -20,6 +21,15 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 HAS_REQUESTS = requests is not None
+
+
+def missing_requests_message() -> str:
+    """One line: the package, the interpreter that lacks it and the command that installs it there."""
+    python = sys.executable or "python3"
+    return (
+        "The Python package requests is missing for %s, the Python that runs this task; "
+        "install it with: %s -m pip install requests" % (python, python)
+    )
 
 
 class Response:
