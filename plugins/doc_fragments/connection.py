@@ -45,6 +45,15 @@ options:
       - The files of O(ca_path), O(client_cert) and O(client_key) are read before any request; a missing or
         unusable file fails the task naming its option.
     type: path
+  use_proxy:
+    description:
+      - Whether to reach the Admin API through the proxy that the environment variables E(HTTPS_PROXY),
+        E(HTTP_PROXY) and E(ALL_PROXY) (or their lower-case forms) name, except for the hosts that E(NO_PROXY)
+        lists, as M(ansible.builtin.uri) does.
+      - V(false) contacts the Admin API directly whatever the environment says.
+    type: bool
+    default: true
+    version_added: 0.2.0
   timeout:
     description:
       - Seconds to wait for each Admin API answer.
@@ -67,8 +76,8 @@ requirements:
 notes:
   - The Admin API is contacted from the host the task runs on, usually the controller
     (C(delegate_to=localhost) or C(connection=local)).
-  - Proxy environment variables (E(HTTPS_PROXY), ...) and E(REQUESTS_CA_BUNDLE) are ignored; the Admin API is
-    contacted directly and verified with O(validate_certs) and O(ca_path) only.
+  - The Admin API certificate is verified with O(validate_certs) and O(ca_path) only; E(REQUESTS_CA_BUNDLE) and
+    C(.netrc) files are ignored. Proxy environment variables apply as O(use_proxy) says.
   - Kong running without a database (DB-less, C(database=off)) cannot be changed through its Admin API;
     entity modules fail before any write in that case.
 """

@@ -21,6 +21,7 @@ def connection_argument_spec() -> dict[str, Any]:
         ca_path=dict(type="path"),
         client_cert=dict(type="path"),
         client_key=dict(type="path", no_log=False),
+        use_proxy=dict(type="bool", default=True),
         timeout=dict(type="float", default=10),
         admin_retries=dict(type="int", default=3),
         admin_headers=dict(type="dict", default={}, no_log=True),

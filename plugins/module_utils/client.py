@@ -155,6 +155,7 @@ class KongClient:
         ca_path: str | None = None,
         client_cert: str | None = None,
         client_key: str | None = None,
+        use_proxy: bool = True,
         timeout: float = 10,
         retries: int = 3,
         transport: Any = None,
@@ -176,7 +177,7 @@ class KongClient:
         if transport is None:
             verify: bool | str = (ca_path or True) if validate_certs else False
             cert = (client_cert, client_key) if client_cert and client_key else client_cert
-            transport = RequestsTransport(verify=verify, cert=cert)
+            transport = RequestsTransport(verify=verify, cert=cert, use_proxy=use_proxy)
         self.transport = transport
         self._root: dict[str, Any] | None = None
         self._root_lock = threading.Lock()
@@ -192,6 +193,7 @@ class KongClient:
             "ca_path": "ca_path",
             "client_cert": "client_cert",
             "client_key": "client_key",
+            "use_proxy": "use_proxy",
             "timeout": "timeout",
             "admin_retries": "retries",
         }

@@ -54,9 +54,10 @@ class RequestsTransport:
     """Sends requests with one ``requests.Session`` per thread (keep-alive across the calls of one task;
     kong_entities may send from several threads, each then holds its own connection)."""
 
-    def __init__(self, verify: bool | str = True, cert: Any = None) -> None:
+    def __init__(self, verify: bool | str = True, cert: Any = None, use_proxy: bool = True) -> None:
         self.verify = verify
         self.cert = cert
+        self.use_proxy = use_proxy
         self._local = threading.local()
 
     @property
@@ -66,18 +67,21 @@ class RequestsTransport:
             session = requests.Session()
             session.verify = self.verify
             session.cert = self.cert
-            # Proxy and CA-bundle environment variables are not used: the options alone decide (documented).
+            # CA-bundle variables and .netrc are not used: the options alone decide (documented). Proxy
+            # variables are read in send() when use_proxy is on.
             session.trust_env = False
             self._local.session = session
         return session
 
     def send(self, method: str, url: str, headers: dict[str, str], data: bytes | None, timeout: float) -> Response:
+        # HTTPS_PROXY/HTTP_PROXY/ALL_PROXY unless NO_PROXY lists the host, as ansible.builtin.uri reads them.
+        proxies = requests.utils.get_environ_proxies(url) if self.use_proxy else {}
         try:
             with warnings.catch_warnings():
                 # validate_certs=false is the user's explicit choice; do not print urllib3's warning on stderr
                 warnings.simplefilter("ignore", InsecureRequestWarning)
                 answer = self.session.request(
-                    method, url, headers=headers, data=data, timeout=timeout, allow_redirects=False
+                    method, url, headers=headers, data=data, timeout=timeout, allow_redirects=False, proxies=proxies
                 )
         except requests.exceptions.SSLError as exc:
             raise TransportError("tls", str(exc)) from exc

@@ -16,6 +16,8 @@ VENV_BIN = Path(sys.executable).parent
 CALLBACK_DIR = Path(__file__).parent / "callback_plugins"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 GROUP = "group/aigateway.kong.kong"
+# Tests reach loopback simulators directly; a machine's own proxy settings would route them elsewhere.
+PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
 @dataclass
@@ -160,7 +162,11 @@ def run_playbook_in(
 def ansible_env(workdir: Path, collections_path: Path, results_file: Path, kongsim_url: str = "") -> dict[str, str]:
     """The environment of a test's ansible-playbook run: this checkout as the collection, results recorded
     by the task_results callback, and nothing inherited that points at another Kong or Ansible setup."""
-    run_env = {k: v for k, v in os.environ.items() if not k.startswith(("KONG_", "ANSIBLE_"))}
+    run_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("KONG_", "ANSIBLE_")) and k.lower() not in PROXY_VARIABLES
+    }
     run_env.update(
         {
             "ANSIBLE_COLLECTIONS_PATH": str(collections_path),
