@@ -38,9 +38,9 @@ def test_proxy_variables(kongsim: Any, run_playbook: Any, forward_proxy: Forward
     assert run.rc == 0, run.summary()
     assert admin.entity(kongsim, "/services/via-proxy")["host"] == "a.example"
     assert admin.entity(kongsim, "/services/direct")["host"] == "b.example"
-    through = [url for _, url in forward_proxy.seen]
+    through = [seen[1] for seen in forward_proxy.seen]
     assert any(url.endswith("/services/via-proxy") for url in through), through
-    assert any(method == "POST" for method, _ in forward_proxy.seen), forward_proxy.seen
+    assert any(seen[0] == "POST" for seen in forward_proxy.seen), forward_proxy.seen
     assert not [url for url in through if "direct" in url], through
     assert all(url.startswith(kongsim.url) for url in through), through
 
@@ -68,5 +68,5 @@ def test_role_use_proxy(kongsim: Any, run_playbook: Any, forward_proxy: ForwardP
     assert forward_proxy.seen == []
     proxied = run_playbook([role], env=env, play_vars=description)
     assert proxied.rc == 0, proxied.summary()
-    assert any(url.startswith(kongsim.url + "/consumers") for _, url in forward_proxy.seen), forward_proxy.seen
+    assert any(seen[1].startswith(kongsim.url + "/consumers") for seen in forward_proxy.seen), forward_proxy.seen
     assert admin.entity(kongsim, "/consumers/alice")["username"] == "alice"
