@@ -19,6 +19,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible_collections.aigateway.kong.plugins.module_utils.argspec import connection_argument_spec
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk_lanes import identities, lanes, run_lanes
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk_prune import prune, prune_argument_spec, prune_refusal
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk_snapshot import SnapshotClient
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine, Outcome
@@ -57,6 +58,7 @@ def bulk_argument_spec() -> dict[str, Any]:
         workers=dict(type="int", default=DEFAULT_WORKERS),
         report=dict(type="str", default="all", choices=["all", "changed"]),
     )
+    spec.update(prune_argument_spec())
     return spec
 
 
@@ -105,8 +107,10 @@ class BulkRun:
         warn: Callable[[str], None] | None = None,
         workers: int | None = None,
         report: str = "all",
+        prune_tags: list[str] | None = None,
     ) -> None:
-        """``connection``: the task's options (its connection options, and ``workers`` unless given)."""
+        """``connection``: the task's options (its connection options, and ``workers`` unless given).
+        ``prune_tags``: after the items, delete the entities carrying all these tags that no item describes."""
         self.spec = ENTITIES[collection]
         self.collection = collection
         self.client = SnapshotClient(client)
@@ -120,6 +124,7 @@ class BulkRun:
             workers = connection.get("workers")
         self.workers: int = DEFAULT_WORKERS if workers is None else workers
         self.report = report
+        self.prune_tags = prune_tags
         argument_spec, rules = item_validation(collection)
         self.validator = ArgumentSpecValidator(argument_spec, **rules)
         self.own = set(_without_connection(entity_argument_spec(self.spec))) | {"type"}
@@ -175,7 +180,11 @@ class BulkRun:
         groups = lanes([identities(self.spec, params) for _index, params in valid])
         # check mode writes nothing, so there is nothing to overlap; in order, its warnings keep their order too
         run_lanes(groups, apply, 1 if self.check_mode else self.workers, busy=lambda: self.client.writes > 0)
-        return self.summary(results, [f for f in failures if f is not None])
+        failed = [f for f in failures if f is not None]
+        task = self.summary(results, failed)
+        if self.prune_tags:
+            prune(self, results, bool(failed), task, self.prune_tags)
+        return task
 
     def apply(self, index: int, params: dict[str, Any]) -> tuple[dict[str, Any], Failure | None]:
         """One item through the engine: its result, and its failure when it failed."""
@@ -250,6 +259,9 @@ class BulkTask(Task):
         return bulk_secrets(params) if isinstance(params, dict) else set()
 
     def run(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> TaskResult:
+        refusal = prune_refusal(params)
+        if refusal:
+            return TaskResult.failure(refusal, changed=False)
         run = BulkRun(
             KongClient.from_params(params, warn=warn),
             params["entity"],
@@ -261,6 +273,7 @@ class BulkTask(Task):
             warn=warn,
             workers=params["workers"],
             report=params["report"],
+            prune_tags=params["select_tags"] if params["prune"] else None,
         )
         values = run.run()
         failed = bool(values.pop("failed", False))

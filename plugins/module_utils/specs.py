@@ -46,6 +46,7 @@ class Field:
     secret: bool = False  # no_log option, masked in results and diffs
     create_only: bool = False  # sent when creating, never compared (Kong does not return it as sent)
     required: bool = False
+    cascade: bool = False  # a REF whose entity, when deleted, makes Kong delete this one too
 
     def option(self) -> dict[str, Any]:
         spec: dict[str, Any] = {"type": self.type}
@@ -278,9 +279,9 @@ PLUGIN = EntitySpec(
     fields=dict(
         name=Field(),
         instance_name=Field(),
-        service=Field(REF, ref="services"),
-        route=Field(REF, ref="routes"),
-        consumer=Field(REF, ref="consumers"),
+        service=Field(REF, ref="services", cascade=True),
+        route=Field(REF, ref="routes", cascade=True),
+        consumer=Field(REF, ref="consumers", cascade=True),
         config=Field(RECORD, "dict"),
         protocols=Field(SET, "list", "str", choices=PROTOCOLS),
         enabled=Field(type="bool"),

@@ -72,6 +72,27 @@ options:
     type: str
     choices: [all, changed]
     default: all
+  prune:
+    description:
+      - After applying O(items), delete the entities of type O(entity) that carry all of O(select_tags) and that
+        no item describes (an item describes the entity it created, found, updated or deleted). Like decK's
+        C(--select-tag): the tags mark the entities this task owns.
+      - Entities without all of O(select_tags) are never deleted. Each deletion runs as an item with
+        C(state=absent) would, so check mode deletes nothing and C(--diff) shows every deletion.
+      - Requires O(select_tags); refused without them before any request. Nothing is pruned when an item
+        failed.
+      - Kong deletes the plugins scoped to a deleted service, route or consumer, the credentials of a
+        deleted consumer and the targets of a deleted upstream; the task warns naming them. Kong refuses to
+        delete a service that routes still use (prune the routes first).
+    type: bool
+    default: false
+  select_tags:
+    description:
+      - The tags that mark the entities O(prune) may delete (all of them must be present). Used only with
+        O(prune=true). Give them to the items too (for example in O(defaults)) so that the entities the task
+        creates carry them.
+    type: list
+    elements: str
 notes:
   - Secrets in items (credential keys and passwords, plugin configuration secrets) are masked in all output,
     as the single-entity modules mask them.
@@ -82,6 +103,19 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Exactly these routes among those tagged team-a; other team-a routes are deleted
+  aigateway.kong.kong_entities:
+    admin_url: http://127.0.0.1:8001
+    entity: routes
+    defaults:
+      tags: [team-a]
+    items:
+      - name: chat
+        service: llm
+        paths: [/chat]
+    prune: true
+    select_tags: [team-a]
+
 - name: A thousand consumers in one task, reporting only those that change
   aigateway.kong.kong_entities:
     admin_url: http://127.0.0.1:8001
@@ -134,6 +168,19 @@ results:
         username: team-search
       item:
         username: team-search
+pruned:
+  description:
+    - With O(prune=true), one result per entity deleted (or, in check mode, to be deleted), as an item with
+      C(state=absent) returns it; C(cascaded) names what Kong deletes with it.
+  returned: when O(prune=true)
+  type: list
+  elements: dict
+  sample:
+    - changed: true
+      msg: "route 'old-chat' deleted (not in items, carries select_tags team-a)"
+      route:
+        id: 7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+        name: old-chat
 msg:
   description: A count of what happened, or the items that failed.
   returned: always

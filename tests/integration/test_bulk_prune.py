@@ -1,0 +1,100 @@
+"""kong_entities prune=true with select_tags: a scoped sync of one entity type, as decK's --select-tag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers import admin
+
+M = "aigateway.kong.kong_entities"
+
+
+def seed(sim: Any) -> None:
+    svc = admin.create(sim, "/services", {"name": "llm", "host": "llm.test"})
+    for name, tags in (("keep", ["team-a"]), ("old", ["team-a"]), ("other", ["team-a", "x"]),
+                       ("look-alike", None), ("team-b", ["team-b"])):
+        admin.create(sim, "/routes", {"name": name, "paths": ["/" + name], "service": {"id": svc["id"]},
+                                      "tags": tags})
+    admin.create(sim, "/routes/old/plugins", {"name": "cors", "tags": ["team-a"]})
+
+
+def routes_task(check: bool = False, **extra: Any) -> dict[str, Any]:
+    args = {
+        "entity": "routes",
+        "defaults": {"tags": ["team-a"], "service": "llm"},
+        "items": [{"name": "keep", "paths": ["/keep"]}, {"name": "new", "paths": ["/new"]}],
+        "prune": True,
+        "select_tags": ["team-a"],
+        **extra,
+    }
+    task: dict[str, Any] = {"name": "routes of team-a", M: args}
+    if check:
+        task["check_mode"] = True
+    return task
+
+
+def names(sim: Any) -> list[str]:
+    return sorted(r["name"] for r in admin.listing(sim, "/routes"))
+
+
+def test_prune_deletes_only_tagged_entities_no_item_describes(kongsim: Any, run_playbook: Any) -> None:
+    seed(kongsim)
+    before = names(kongsim)
+    preview = run_playbook([routes_task(check=True)], sim=kongsim, diff=True)
+    result = preview["routes of team-a"]
+    assert preview.rc == 0, preview.summary()
+    assert result.changed and result.writes == []
+    assert names(kongsim) == before  # check mode wrote nothing
+    pruned = [r["msg"] for r in result.result["pruned"]]
+    assert pruned == [
+        "route 'old' deleted (not in items, carries select_tags team-a)",
+        "route 'other' deleted (not in items, carries select_tags team-a)",
+    ]
+    assert {d["before"].get("name") for d in result.result["diff"] if d["after"] == {}} == {"old", "other"}
+    assert '"name": "old"' in preview.stdout and '"name": "other"' in preview.stdout  # --diff shows each deletion
+    assert any("plugin 'cors' (id" in w and "of route 'old'" in w for w in result.result.get("warnings", []))
+
+    applied = run_playbook([routes_task()], sim=kongsim)
+    assert applied.rc == 0, applied.summary()
+    assert names(kongsim) == ["keep", "look-alike", "new", "team-b"]  # untagged look-alike and team-b survive
+    assert admin.listing(kongsim, "/plugins") == []  # Kong cascaded the plugin of the pruned route
+    deletes = [w["path"] for w in applied["routes of team-a"].writes if w["method"] == "DELETE"]
+    assert len(deletes) == 2
+
+    again = run_playbook([routes_task()], sim=kongsim)
+    assert not again["routes of team-a"].changed and again["routes of team-a"].writes == []
+    assert again["routes of team-a"].result["pruned"] == []
+
+
+def test_prune_without_select_tags_is_refused_before_any_request(kongsim: Any, run_playbook: Any) -> None:
+    seed(kongsim)
+    run = run_playbook([routes_task(select_tags=[])], sim=kongsim)
+    result = run["routes of team-a"]
+    assert result.failed and "prune=true needs select_tags" in result.msg
+    assert result.requests == []
+    run = run_playbook([routes_task(prune=False)], sim=kongsim)
+    assert run["routes of team-a"].failed and "select_tags is used only with prune=true" in run["routes of team-a"].msg
+
+
+def test_nothing_pruned_when_an_item_failed(kongsim: Any, run_playbook: Any) -> None:
+    seed(kongsim)
+    task = routes_task()
+    task[M]["items"].append({"name": "broken", "service": "missing"})
+    run = run_playbook([task], sim=kongsim)
+    assert run["routes of team-a"].failed and "nothing pruned" in run["routes of team-a"].msg
+    assert "old" in names(kongsim)
+
+
+def test_prune_consumers_reports_cascaded_credentials(kongsim: Any, run_playbook: Any) -> None:
+    for user in ("ann", "ben"):
+        admin.create(kongsim, "/consumers", {"username": user, "tags": ["apps"]})
+    admin.create(kongsim, "/consumers", {"username": "carl"})  # untagged look-alike
+    admin.create(kongsim, "/consumers/ben/key-auth", {"key": "ben-secret-key-77"})
+    task = {"name": "apps", M: {"entity": "consumers", "items": [{"username": "ann", "tags": ["apps"]}],
+                                "prune": True, "select_tags": ["apps"]}}
+    run = run_playbook([task], sim=kongsim, diff=True, verbosity=3)
+    assert run.rc == 0, run.summary()
+    assert sorted(c["username"] for c in admin.listing(kongsim, "/consumers")) == ["ann", "carl"]
+    warnings = run["apps"].result.get("warnings", [])
+    assert any("key-auth credential" in w and "of consumer 'ben'" in w for w in warnings)
+    assert "ben-secret-key-77" not in run.output
