@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Scoped sync for kong_entities: ``prune: true`` with ``select_tags``.
 
 After the items are applied, the entities of the task's type that carry all of ``select_tags`` and

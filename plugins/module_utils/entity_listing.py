@@ -1,5 +1,5 @@
 # Copyright (c) aigateway.kong contributors
-# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Whole listings of one entity type, optionally only the entities carrying all of some tags.
 
 Used by kong_entities' pruning and by kong_export. Internal: may change without notice.
