@@ -1,0 +1,68 @@
+"""kong_export's bad input and modes: an existing dest, an unreachable or DB-less Kong, a missing type, check mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ansible_collections.aigateway.kong.plugins.module_utils import export_gateway
+from ansible_collections.aigateway.kong.plugins.plugin_utils import ai_gateway_model
+from helpers import admin
+from kongsim import KongSim
+
+M = "aigateway.kong.kong_export"
+
+
+def export(dest: Path, **args: Any) -> dict[str, Any]:
+    return {"name": "export", M: {"dest": str(dest), **args}}
+
+
+def test_existing_dest_is_refused_unless_force(kongsim: Any, run_playbook: Any, tmp_path: Path) -> None:
+    admin.create(kongsim, "/services", {"name": "svc", "host": "a.test"})
+    dest = tmp_path / "out"
+    dest.mkdir()
+    (dest / "mine.txt").write_text("keep")
+    refused = run_playbook([export(dest)], sim=kongsim)["export"]
+    assert refused.failed and "exists and is not empty; set force=true" in refused.msg
+    assert refused.requests == [] and sorted(p.name for p in dest.iterdir()) == ["mine.txt"]
+    forced = run_playbook([export(dest, force=True)], sim=kongsim)["export"]
+    assert forced.changed and (dest / "playbook.yml").exists() and (dest / "mine.txt").read_text() == "keep"
+    assert not forced.result["gateway"] and not (dest / "ai_gateway.yml").exists()
+    again = run_playbook([export(dest, force=True)], sim=kongsim)["export"]
+    assert not again.changed  # the same files: nothing written
+
+
+def test_check_mode_writes_nothing(kongsim: Any, run_playbook: Any, tmp_path: Path) -> None:
+    admin.create(kongsim, "/services", {"name": "svc", "host": "a.test"})
+    run = run_playbook([export(tmp_path / "out")], sim=kongsim, check=True)
+    assert run["export"].changed and not (tmp_path / "out").exists()
+    assert run["export"].writes == []
+
+
+def test_unreachable_kong_fails_and_writes_nothing(run_playbook: Any, tmp_path: Path) -> None:
+    run = run_playbook([export(tmp_path / "out", admin_url="http://127.0.0.1:9", admin_retries=0)])
+    assert run["export"].failed and "connection refused" in run["export"].msg
+    assert not (tmp_path / "out").exists()
+
+
+def test_dbless_kong_exports(run_playbook: Any, tmp_path: Path) -> None:
+    with KongSim(host="127.0.0.1", port=0, database="off") as sim:
+        run = run_playbook([export(tmp_path / "out")], sim=sim)
+    assert run.rc == 0, run.summary()
+    assert any("runs DB-less" in w for w in run["export"].result.get("warnings", []))
+    assert (tmp_path / "out" / "playbook.yml").exists()
+
+
+def test_requested_type_kong_does_not_have(kongsim: Any, run_playbook: Any, tmp_path: Path) -> None:
+    admin.create(kongsim, "/consumers", {"username": "ann"})
+    kongsim.inject_fault("GET", "hmac-auth", status=404, count=10)  # as a Kong without the hmac-auth plugin
+    run = run_playbook([export(tmp_path / "out", entities=["consumers", "hmac-auths"])], sim=kongsim)
+    assert run["export"].failed and run["export"].msg.endswith("has no hmac-auths")
+    assert not (tmp_path / "out").exists()
+    whole = run_playbook([export(tmp_path / "all")], sim=kongsim)["export"]
+    assert not whole.failed and any("Kong has no hmac-auths" in w for w in whole.result.get("warnings", []))
+
+
+def test_policy_plugins_are_the_roles() -> None:
+    assert export_gateway.POLICY_PLUGINS == ai_gateway_model.POLICY_PLUGINS
+    assert export_gateway.PERIODS == ai_gateway_model.PERIODS
