@@ -59,7 +59,8 @@ def playbook(workdir: Path, collections: Path, path: Path, extra: dict[str, Any]
 
 def rows(sim: Any, collection: str) -> list[dict[str, Any]]:
     if collection == "targets":
-        return [t for u in admin.listing(sim, "/upstreams") for t in admin.listing(sim, f"/upstreams/{u['id']}/targets")]
+        upstreams = admin.listing(sim, "/upstreams")
+        return [t for u in upstreams for t in admin.listing(sim, f"/upstreams/{u['id']}/targets")]
     return admin.listing(sim, "/" + collection)
 
 
