@@ -108,13 +108,13 @@ class KongReader:
         if target is None:
             self.warn("%s refers to %s %s, which Kong does not have; exported by id" % (what, collection, entity_id))
             return entity_id
+        name = identity_value(ENTITIES[collection], target) or entity_id
         if collection not in self.rows or all(r["id"] != entity_id for r in self.rows[collection]):
             self.warn(
                 "%s refers to %s '%s', which is not exported (not selected by the tags or the entity types); "
-                "the export needs it to exist already" % (what, collection, identity_value(ENTITIES[collection],
-                                                                                          target) or entity_id)
+                "the export needs it to exist already" % (what, collection, name)
             )
-        return identity_value(ENTITIES[collection], target) or entity_id
+        return name
 
 
 class ItemBuilder:

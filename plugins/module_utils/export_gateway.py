@@ -323,9 +323,13 @@ def gateway_inventory(
     for collection, listed in reader.rows.items():
         spec = ENTITIES[collection]
         for row in listed:
-            if row["id"] not in reader.described:
-                reader.notes.append("%s is not described by the role's variables" % (
-                    plugin_label(row) if collection == "plugins" else "%s '%s'" % (spec.name,
-                        row.get("name") or row.get("username") or row.get("target") or row.get("group")
-                        or (row.get("snis") or [None])[0] or row["id"])))
+            if row["id"] in reader.described:
+                continue
+            if collection == "plugins":
+                what = plugin_label(row)
+            else:
+                names = (row.get("name"), row.get("username"), row.get("target"), row.get("group"))
+                shown = next((n for n in names if n), None) or (row.get("snis") or [row["id"]])[0]
+                what = "%s '%s'" % (spec.name, shown)
+            reader.notes.append("%s is not described by the role's variables" % what)
     return inventory, reader.notes

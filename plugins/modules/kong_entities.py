@@ -76,7 +76,7 @@ options:
     description:
       - After applying O(items), delete the entities of type O(entity) that carry all of O(select_tags) and that
         no item describes (an item describes the entity it created, found, updated or deleted). Like decK's
-        C(--select-tag): the tags mark the entities this task owns.
+        C(--select-tag), the tags mark the entities this task owns.
       - Entities without all of O(select_tags) are never deleted. Each deletion runs as an item with
         C(state=absent) would, so check mode deletes nothing and C(--diff) shows every deletion.
       - Requires O(select_tags); refused without them before any request. Nothing is pruned when an item

@@ -150,8 +150,9 @@ def test_deck_sample_state(tmp_path: Path, collection_path: Path, kongsim: Any, 
     assert "service: chat-backend" in text and "consumer: alice" in text  # references by name
 
 
-def test_certificates_upstreams_and_consumer_scoped_plugins(tmp_path: Path, collection_path: Path, kongsim: Any,
-                                                             second_sim: Any) -> None:
+def test_certificates_upstreams_and_consumer_scoped_plugins(
+    tmp_path: Path, collection_path: Path, kongsim: Any, second_sim: Any
+) -> None:
     pair = make_cert("api.example.test")
     cert = admin.create(kongsim, "/certificates", {"cert": pair.cert_pem, "key": pair.key_pem,
                                                    "snis": ["api.example.test"], "tags": ["edge"]})
@@ -193,8 +194,8 @@ def test_example_gateway(tmp_path: Path, collection_path: Path, kongsim: Any, se
 
     # the role's variables describe the same gateway: the role converges them into a third Kong
     variables = yaml.safe_load((dest / "ai_gateway.yml").read_text())
-    assert [m["name"] for m in variables["kong_ai_gateway_models"]] == ["anthropic-claude", "llama-local",
-                                                                         "openai-chat"]
+    models = [m["name"] for m in variables["kong_ai_gateway_models"]]
+    assert models == ["anthropic-claude", "llama-local", "openai-chat"]
     assert {t["name"] for t in variables["kong_ai_gateway_tiers"]} == {"premium", "standard"}
     text = (dest / "ai_gateway.yml").read_text()
     assert "{vault://env/anthropic-api-key}" in text and "NOT DESCRIBED" not in text
