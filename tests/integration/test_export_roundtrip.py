@@ -85,7 +85,7 @@ def normalised(sim: Any) -> dict[str, list[str]]:
 
 
 def export_and_converge(tmp_path: Path, collections: Path, source: Any, target: Any,
-                        secrets: list[str], hashed: tuple[str, ...] = ()) -> tuple[Path, PlaybookRun]:
+                        secrets: list[str], hashed: tuple[str, ...] = ()) -> Path:
     """``hashed``: secrets Kong keeps only as a hash (basic-auth passwords), which cannot be exported."""
     dest = tmp_path / "export"
     export = playbook(tmp_path / "export-run", collections, REPO / "playbooks" / "export.yml",
@@ -109,7 +109,7 @@ def export_and_converge(tmp_path: Path, collections: Path, source: Any, target: 
     second = playbook(tmp_path / "converge-2", collections, dest / "playbook.yml", {"kong_admin_url": target.url})
     assert second.rc == 0, second.summary()
     assert [t.name for t in second.tasks if t.changed] == []
-    return dest, second
+    return dest
 
 
 def load_deck_state(sim: Any, state: dict[str, Any]) -> None:
@@ -142,7 +142,7 @@ def load_deck_state(sim: Any, state: dict[str, Any]) -> None:
 
 def test_deck_sample_state(tmp_path: Path, collection_path: Path, kongsim: Any, second_sim: Any) -> None:
     load_deck_state(kongsim, yaml.safe_load(DECK_STATE.read_text()))
-    dest, _ = export_and_converge(tmp_path, collection_path, kongsim, second_sim,
+    dest = export_and_converge(tmp_path, collection_path, kongsim, second_sim,
                                   ["demo-key", "alice-key", "bob-pass"], hashed=("bob-pass",))
     text = (dest / "playbook.yml").read_text()
     assert "basic-auth passwords" in text and "update_password: on_create" in text
@@ -177,7 +177,7 @@ def test_certificates_upstreams_and_consumer_scoped_plugins(
         kongsim, "/routes/api")["id"]}, "consumer": {"id": admin.entity(kongsim, "/consumers/dave")["id"]},
         "config": {"status_code": 403, "message": "{{ not a template }}"}})
     key_body = pair.key_pem.strip().splitlines()[1]
-    dest, _ = export_and_converge(tmp_path, collection_path, kongsim, second_sim,
+    dest = export_and_converge(tmp_path, collection_path, kongsim, second_sim,
                                   ["dave-key-Zq81", "jwt-secret-Zq82", "hmac-secret-Zq83", "redis-Zq84", key_body])
     assert "!unsafe '{{ not a template }}'" in (dest / "playbook.yml").read_text()
 
@@ -189,7 +189,7 @@ def test_example_gateway(tmp_path: Path, collection_path: Path, kongsim: Any, se
                     {"kong_ai_gateway_admin_url": kongsim.url}, inventory=inventory, verbosity=0, diff=False)
     assert site.rc == 0, site.summary()
     demo = yaml.safe_load((inventory / "group_vars" / "kong_admin" / "vault.yml").read_text())
-    dest, _ = export_and_converge(tmp_path, collection_path, kongsim, second_sim, list(demo.values()),
+    dest = export_and_converge(tmp_path, collection_path, kongsim, second_sim, list(demo.values()),
                                   hashed=(demo["vault_bob_password"],))
 
     # the role's variables describe the same gateway: the role converges them into a third Kong
