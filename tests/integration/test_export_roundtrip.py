@@ -142,8 +142,8 @@ def load_deck_state(sim: Any, state: dict[str, Any]) -> None:
 
 def test_deck_sample_state(tmp_path: Path, collection_path: Path, kongsim: Any, second_sim: Any) -> None:
     load_deck_state(kongsim, yaml.safe_load(DECK_STATE.read_text()))
-    dest = export_and_converge(tmp_path, collection_path, kongsim, second_sim,
-                                  ["demo-key", "alice-key", "bob-pass"], hashed=("bob-pass",))
+    secrets = ["demo-key", "alice-key", "bob-pass"]
+    dest = export_and_converge(tmp_path, collection_path, kongsim, second_sim, secrets, hashed=("bob-pass",))
     text = (dest / "playbook.yml").read_text()
     assert "basic-auth passwords" in text and "update_password: on_create" in text
     assert text.index("entity: upstreams") < text.index("entity: targets") < text.index("entity: plugins")
@@ -177,8 +177,8 @@ def test_certificates_upstreams_and_consumer_scoped_plugins(
         kongsim, "/routes/api")["id"]}, "consumer": {"id": admin.entity(kongsim, "/consumers/dave")["id"]},
         "config": {"status_code": 403, "message": "{{ not a template }}"}})
     key_body = pair.key_pem.strip().splitlines()[1]
-    dest = export_and_converge(tmp_path, collection_path, kongsim, second_sim,
-                                  ["dave-key-Zq81", "jwt-secret-Zq82", "hmac-secret-Zq83", "redis-Zq84", key_body])
+    secrets = ["dave-key-Zq81", "jwt-secret-Zq82", "hmac-secret-Zq83", "redis-Zq84", key_body]
+    dest = export_and_converge(tmp_path, collection_path, kongsim, second_sim, secrets)
     assert "!unsafe '{{ not a template }}'" in (dest / "playbook.yml").read_text()
 
 
@@ -189,8 +189,8 @@ def test_example_gateway(tmp_path: Path, collection_path: Path, kongsim: Any, se
                     {"kong_ai_gateway_admin_url": kongsim.url}, inventory=inventory, verbosity=0, diff=False)
     assert site.rc == 0, site.summary()
     demo = yaml.safe_load((inventory / "group_vars" / "kong_admin" / "vault.yml").read_text())
-    dest = export_and_converge(tmp_path, collection_path, kongsim, second_sim, list(demo.values()),
-                                  hashed=(demo["vault_bob_password"],))
+    hashed = (demo["vault_bob_password"],)
+    dest = export_and_converge(tmp_path, collection_path, kongsim, second_sim, list(demo.values()), hashed=hashed)
 
     # the role's variables describe the same gateway: the role converges them into a third Kong
     variables = yaml.safe_load((dest / "ai_gateway.yml").read_text())
