@@ -14,10 +14,15 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from typing import Any
+from typing import Any, Callable
 
 from ansible_collections.aigateway.kong.plugins.module_utils.compare import ref_id
-from ansible_collections.aigateway.kong.plugins.module_utils.export_entities import ItemBuilder, drop_nulls
+from ansible_collections.aigateway.kong.plugins.module_utils.export_entities import (
+    ItemBuilder,
+    drop_nulls,
+    identity_value,
+)
+from ansible_collections.aigateway.kong.plugins.module_utils.export_gateway_fields import UndescribedFields
 from ansible_collections.aigateway.kong.plugins.module_utils.export_secrets import (
     SecretStore,
     replace_secrets,
@@ -131,6 +136,10 @@ class GatewayReader:
         routes = []
         for route, proxy in pairs:
             self.described.update((route["id"], proxy["id"]))
+            for field, default in (("paths", "/" + name), ("methods", "POST")):
+                if not route.get(field):
+                    self.notes.append("model '%s': route '%s' has no %s, the role sets them (default %s)"
+                                      % (name, route.get("name"), field, default))
             entry = {"name": route.get("name")}
             entry.update({k: route[k] for k in ROUTE_SETTINGS if route.get(k)})
             entry["strip_path"] = route.get("strip_path", True)
@@ -285,10 +294,29 @@ def ownership(described: list[dict[str, Any]], tags: list[str]) -> tuple[str | N
     return tag, extra
 
 
+def field_notes(reader: GatewayReader, fields: UndescribedFields) -> None:
+    """What the described services, routes and plugins hold beyond what the role sets."""
+    for collection in ("services", "routes", "plugins"):
+        for row in reader.rows[collection]:
+            if row["id"] not in reader.described:
+                continue
+            label = plugin_label(row) if collection == "plugins" else "%s '%s'" % (collection[:-1], row.get("name"))
+            reader.notes.extend(fields.notes(collection, row, label))
+            config = row.get("config") or {}
+            if collection == "plugins" and row.get("enabled") is False:
+                reader.notes.append("%s: disabled, the role creates it enabled" % label)
+            if row.get("name") == "rate-limiting" and config.get("limit_by") != "consumer":
+                reader.notes.append("%s: limit_by=%s, the role limits by consumer" % (label, config.get("limit_by")))
+            if row.get("name") == "acl" and config.get("hide_groups_header") is not True:
+                reader.notes.append("%s: hide_groups_header is not true, as the role sets it" % label)
+
+
 def gateway_inventory(
-    rows: dict[str, list[dict[str, Any]]], store: SecretStore, tags: list[str]
+    rows: dict[str, list[dict[str, Any]]], store: SecretStore, tags: list[str], schema: Callable[[str], Any]
 ) -> tuple[dict[str, Any] | None, list[str]]:
-    """The role's variables (None when Kong holds no model the role can describe) and what they leave out."""
+    """The role's variables (None when Kong holds no model the role can describe) and what they leave out.
+
+    ``schema(path)``: Kong's answer to ``GET /schemas/{path}`` (None when it has none)."""
     reader = GatewayReader(rows, store)
     models, shared = reader.models()
     if not models:
@@ -320,6 +348,7 @@ def gateway_inventory(
         inventory["kong_ai_gateway_consumers"] = consumers
     if global_policies:
         inventory["kong_ai_gateway_global_policies"] = global_policies
+    field_notes(reader, UndescribedFields(schema))
     for collection, listed in reader.rows.items():
         spec = ENTITIES[collection]
         for row in listed:
@@ -328,7 +357,7 @@ def gateway_inventory(
             if collection == "plugins":
                 what = plugin_label(row)
             else:
-                names = (row.get("name"), row.get("username"), row.get("target"), row.get("group"))
+                names = (identity_value(spec, row), row.get("name"), row.get("username"), row.get("group"))
                 shown = next((n for n in names if n), None) or (row.get("snis") or [row["id"]])[0]
                 what = "%s '%s'" % (spec.name, shown)
             reader.notes.append("%s is not described by the role's variables" % what)

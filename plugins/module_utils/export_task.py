@@ -136,6 +136,13 @@ def would_change(path: str, text: str) -> bool:
         return handle.read() != text
 
 
+def schema_reader(client: KongClient) -> Callable[[str], Any]:
+    def schema(path: str) -> Any:
+        return client.get_or_none("/schemas/" + path)
+
+    return schema
+
+
 def export_result(params: dict[str, Any], check_mode: bool, warn: Callable[[str], None]) -> dict[str, Any]:
     """The task result of kong_export for validated ``params``."""
     dest = params["dest"]
@@ -184,7 +191,10 @@ def export_result(params: dict[str, Any], check_mode: bool, warn: Callable[[str]
     files = {PLAYBOOK: playbook_text(client.shown_base, str(root.get("version")), items, notes)}
     gateway_notes: list[str] = []
     if params["role_inventory"]:
-        inventory, gateway_notes = gateway_inventory(reader.rows, store, tags)
+        try:
+            inventory, gateway_notes = gateway_inventory(reader.rows, store, tags, schema_reader(client))
+        except KongError as exc:
+            return dict(failed=True, changed=False, msg=exc.describe("read Kong's schemas"), **error_details(exc))
         if inventory is not None:
             files[INVENTORY] = inventory_text(client.shown_base, inventory, gateway_notes)
     files[SECRETS] = secrets_text(store)

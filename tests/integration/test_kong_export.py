@@ -66,3 +66,26 @@ def test_requested_type_kong_does_not_have(kongsim: Any, run_playbook: Any, tmp_
 def test_policy_plugins_are_the_roles() -> None:
     assert export_gateway.POLICY_PLUGINS == ai_gateway_model.POLICY_PLUGINS
     assert export_gateway.PERIODS == ai_gateway_model.PERIODS
+
+
+def test_role_inventory_lists_what_it_does_not_describe(kongsim: Any, run_playbook: Any, tmp_path: Path) -> None:
+    admin.create(kongsim, "/services", {"name": "llm", "url": "https://api.openai.com/v1"})
+    admin.create(kongsim, "/services/llm/routes", {"name": "llm", "paths": ["/llm"], "preserve_host": True})
+    admin.create(kongsim, "/routes/llm/plugins", {"name": "ai-proxy", "instance_name": "llm-ai-proxy", "config": {
+        "route_type": "llm/v1/chat", "model": {"provider": "openai", "name": "gpt-4o"},
+        "auth": {"header_name": "Authorization", "header_value": "Bearer sk-Zq-not-shown"}}})
+    admin.create(kongsim, "/services/llm/plugins", {"name": "key-auth", "config": {"key_in_query": False}})
+    admin.create(kongsim, "/plugins", {"name": "ip-restriction", "config": {"allow": ["10.0.0.0/8"]}})
+    admin.create(kongsim, "/consumers", {"username": "eve"})
+    admin.create(kongsim, "/consumers/eve/jwt", {"key": "eve-iss"})
+    run = run_playbook([export(tmp_path / "out")], sim=kongsim, verbosity=3)
+    result = run["export"].result
+    assert result["gateway"] and "sk-Zq-not-shown" not in run.output
+    notes = "\n".join(result["not_described"])
+    for expected in ("service 'llm': path=/v1 not set by the role", "route 'llm': preserve_host=True not set",
+                     "route 'llm' has no methods", "config.key_in_query=False not set by the role",
+                     "plugin 'ip-restriction ", "jwt credential 'eve-iss' is not described"):
+        assert expected in notes, notes
+    text = (tmp_path / "out" / "ai_gateway.yml").read_text()
+    assert "NOT DESCRIBED (kept in the playbook export only): route 'llm': preserve_host=True" in text
+    assert "sk-Zq-not-shown" not in text and "sk-Zq-not-shown" in (tmp_path / "out" / "secrets.yml").read_text()
