@@ -98,3 +98,18 @@ def test_prune_consumers_reports_cascaded_credentials(kongsim: Any, run_playbook
     warnings = run["apps"].result.get("warnings", [])
     assert any("key-auth credential" in w and "of consumer 'ben'" in w for w in warnings)
     assert "ben-secret-key-77" not in run.output
+
+
+def test_prune_targets_lists_them_upstream_by_upstream(kongsim: Any, run_playbook: Any) -> None:
+    admin.create(kongsim, "/upstreams", {"name": "pool"})
+    for target, tags in (("10.0.0.1:80", ["lb"]), ("10.0.0.2:80", ["lb"]), ("10.0.0.3:80", None)):
+        admin.create(kongsim, "/upstreams/pool/targets", {"target": target, "tags": tags})
+    item = {"upstream": "pool", "target": "10.0.0.1:80", "tags": ["lb"]}
+    task = {"name": "targets", M: {"entity": "targets", "items": [item], "prune": True, "select_tags": ["lb"]}}
+    run = run_playbook([task], sim=kongsim)
+    assert run.rc == 0, run.summary()
+    assert [r["msg"] for r in run["targets"].result["pruned"]] == [
+        "target '10.0.0.2:80' deleted (not in items, carries select_tags lb)"
+    ]
+    left = sorted(t["target"] for t in admin.listing(kongsim, "/upstreams/pool/targets"))
+    assert left == ["10.0.0.1:80", "10.0.0.3:80"]  # the untagged target survives
