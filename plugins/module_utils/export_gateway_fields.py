@@ -82,8 +82,8 @@ class UndescribedFields:
         name = entity.get("name")
         if collection == "plugins" and name in ROLE_CONFIG:
             config_defaults = (self.defaults("plugins/%s" % name) or {}).get("config") or {}
-            found += ["config." + text for text in extra_fields(entity.get("config") or {}, config_defaults,
-                                                                  ROLE_CONFIG[name])]
+            config = extra_fields(entity.get("config") or {}, config_defaults, ROLE_CONFIG[name])
+            found += ["config." + text for text in config]
         if not found:
             return []
         return ["%s: %s not set by the role (it would leave Kong's defaults)" % (label, ", ".join(found))]
