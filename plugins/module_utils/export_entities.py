@@ -146,7 +146,7 @@ class ItemBuilder:
             elif field.kind == RECORD:
                 value = drop_nulls(value)
             item[name] = value
-        if identity_value(spec, entity) is None:
+        if identity_value(spec, entity) is None or self.shares_cert(spec, entity):
             item["id"] = entity["id"]
         if spec.collection == "services" and entity.get("ca_certificates"):
             self.warn("%s: ca_certificates holds CA certificate ids, which the export does not create" % what)
@@ -155,6 +155,15 @@ class ItemBuilder:
             self.basic_auth_password(item, what, hint)
         replace_secrets(item, secret_paths(spec, entity), self.store, *hint)
         return item
+
+    def shares_cert(self, spec: EntitySpec, entity: dict[str, Any]) -> bool:
+        """A certificate whose PEM another one holds too: the module would find one for the other by its cert,
+        so both are exported with their ids."""
+        if spec.collection != "certificates" or not isinstance(entity.get("cert"), str):
+            return False
+        pem = entity["cert"].strip()
+        rows = self.reader.rows.get("certificates") or []
+        return sum(1 for r in rows if isinstance(r.get("cert"), str) and r["cert"].strip() == pem) > 1
 
     @staticmethod
     def secret_hint(spec: EntitySpec, entity: dict[str, Any], item: dict[str, Any]) -> list[Any]:

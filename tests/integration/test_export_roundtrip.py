@@ -156,7 +156,8 @@ def test_certificates_upstreams_and_consumer_scoped_plugins(
     pair = make_cert("api.example.test")
     cert = admin.create(kongsim, "/certificates", {"cert": pair.cert_pem, "key": pair.key_pem,
                                                    "snis": ["api.example.test"], "tags": ["edge"]})
-    admin.create(kongsim, "/certificates", {"cert": pair.cert_pem, "key": pair.key_pem})  # no SNI: by id
+    # no SNI (exported by id), and the same PEM as the first: the module would find one for the other by cert
+    admin.create(kongsim, "/certificates", {"cert": pair.cert_pem, "key": pair.key_pem})
     admin.create(kongsim, "/upstreams", {"name": "pool", "algorithm": "least-connections",
                                          "client_certificate": {"id": cert["id"]},
                                          "healthchecks": {"active": {"http_path": "/health"}}})
