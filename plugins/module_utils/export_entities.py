@@ -23,11 +23,15 @@ from ansible_collections.aigateway.kong.plugins.module_utils.export_secrets impo
     secret_paths,
     variable_name,
 )
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import CREDENTIALS, ENTITIES, EntitySpec
+from ansible_collections.aigateway.kong.plugins.module_utils.specs import (
+    CREDENTIAL_TYPES,
+    ENTITIES,
+    MANAGED,
+    EntitySpec,
+)
 
 # the entity types kong_entities manages (credential types by their collection)
-EXPORTABLE = tuple(ENTITIES)
-CREDENTIAL_TYPES = {spec.collection: kind for kind, spec in CREDENTIALS.items()}
+EXPORTABLE = tuple(MANAGED)
 SORT_KEYS = ("name", "username", "instance_name", "target", "group", "key", "snis", "custom_id", "id")
 
 

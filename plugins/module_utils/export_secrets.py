@@ -22,7 +22,16 @@ UNSAFE_NAME = re.compile(r"[^a-z0-9_]+")
 def secret_paths(spec: EntitySpec, entity: dict[str, Any]) -> tuple[str, ...]:
     """The paths of ``entity`` that hold secrets: the spec's secret fields and masked paths, and for a
     plugin the secret paths of that plugin. The one place the export asks (so their source can change)."""
-    return spec.masked_paths(None, entity)
+    paths = spec.masked_paths(None, entity)
+    if spec.secret_values:  # secrets inside a field's value (private JWK members): the whole field is secret
+        hidden = set(spec.secret_values(entity))
+        paths += tuple(name for name, value in entity.items() if hidden and _holds(value, hidden))
+    return paths
+
+
+def _holds(value: Any, hidden: set[str]) -> bool:
+    text = value if isinstance(value, str) else repr(value)
+    return any(secret in text for secret in hidden)
 
 
 def variable_name(*parts: Any) -> str:

@@ -27,7 +27,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.export_entities imp
 from ansible_collections.aigateway.kong.plugins.module_utils.export_gateway import gateway_inventory
 from ansible_collections.aigateway.kong.plugins.module_utils.export_secrets import SecretStore
 from ansible_collections.aigateway.kong.plugins.module_utils.export_yaml import Template, to_yaml
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import error_details
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import Task, TaskResult, error_details
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES
 
 PLAYBOOK = "playbook.yml"
@@ -218,3 +218,19 @@ def export_result(params: dict[str, Any], check_mode: bool, warn: Callable[[str]
         "notes": notes,
         "msg": "exported %d entities to %s" % (sum(len(r) for r in items.values()), dest),
     }
+
+
+class ExportTask(Task):
+    """kong_export, the module and the in-process action plugin alike."""
+
+    module = "kong_export"
+
+    def argument_spec(self) -> dict[str, Any]:
+        return export_argument_spec()
+
+    def run(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> TaskResult:
+        values = export_result(params, check_mode, warn)
+        return TaskResult(values, failed=bool(values.pop("failed", False)))
+
+
+EXPORT = ExportTask()

@@ -12,7 +12,8 @@ author:
   - aigateway.kong contributors (!UNKNOWN)
 description:
   - Reads every entity type the collection manages (services, routes, consumers, their credentials, upstreams,
-    targets, plugins, certificates), optionally only the entities carrying all of O(select_tags), and writes
+    targets, plugins, certificates and their SNIs, CA certificates, vaults, key sets and keys), optionally
+    only the entities carrying all of O(select_tags), and writes
     into the directory O(dest) on the host that runs the module.
   - V(playbook.yml) has one M(aigateway.kong.kong_entities) task per entity type, in dependency order, with
     the options of the matching module; references name the referenced entity (its name, username or first
@@ -22,7 +23,8 @@ description:
     service whose routes carry C(ai-proxy) plugins), has the role's variables (models, replicas, consumers,
     tiers, ACL groups, policies). What they cannot express is listed in the file and in the warnings.
   - V(secrets.yml), created with mode C(0600) and ready for C(ansible-vault encrypt), holds every secret
-    (credential keys, plugin secrets such as ai-proxy C(auth), certificate keys); the other files refer to
+    (credential keys, plugin secrets such as ai-proxy C(auth), certificate and private keys, vault
+    credentials); the other files refer to
     them by variable. Kong vault references (C({vault://...})) are not secrets and stay as they are.
   - Kong keeps only a salted hash of basic-auth passwords, so they cannot be exported; each gets a random
     placeholder variable in V(secrets.yml) (a warning names them), and the playbook sets it only when it
@@ -49,7 +51,7 @@ options:
     type: list
     elements: str
     choices: [services, routes, consumers, upstreams, targets, plugins, certificates, key-auths, basic-auths,
-      acls, jwts, hmac-auths]
+      acls, jwts, hmac-auths, snis, ca_certificates, vaults, key-sets, keys]
   select_tags:
     description: Only the entities carrying all of these tags.
     type: list
@@ -116,18 +118,12 @@ notes:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.aigateway.kong.plugins.module_utils.export_task import export_argument_spec, export_result
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import require_requests
+from ansible_collections.aigateway.kong.plugins.module_utils.export_task import EXPORT
+from ansible_collections.aigateway.kong.plugins.module_utils.runner import run_module
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=export_argument_spec(), supports_check_mode=True)
-    require_requests(module)
-    result = export_result(module.params, module.check_mode, module.warn)
-    if result.pop("failed", False):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    run_module(EXPORT)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITI
 from kongsim.model import load_entities
 
 ROOT = Path(__file__).resolve().parents[3]
-TASK_MODULES = ("kong_entities", "kong_info")  # modules that are not one entity's
+TASK_MODULES = ("kong_entities", "kong_export", "kong_info")  # modules that are not one entity's
 PREFIX = "ansible_collections.aigateway.kong.plugins"
 
 
@@ -54,6 +54,13 @@ def test_kong_entities_takes_every_managed_entity() -> None:
     assert bulk.bulk_argument_spec()["entity"]["choices"] == list(MANAGED)
     assert documented_choices("kong_entities", "entity") == list(MANAGED)
     assert set(bulk.MODULES.values()) == {"aigateway.kong." + m for m in spec_modules() - set(TASK_MODULES)}
+
+
+def test_kong_export_exports_every_managed_entity() -> None:
+    from ansible_collections.aigateway.kong.plugins.module_utils import export_task
+
+    assert export_task.export_argument_spec()["entities"]["choices"] == list(MANAGED)
+    assert documented_choices("kong_export", "entities") == list(MANAGED)
 
 
 def test_kong_info_lists_every_entity_and_filters_by_every_parent() -> None:
