@@ -327,27 +327,27 @@ def gateway_inventory(
     described = [r for c, listed in reader.rows.items() for r in listed if r["id"] in reader.described]
     tag, extra = ownership(described, tags)
     untagged = [r for r in described if tag not in (r.get("tags") or [])]
-    inventory["kong_ai_gateway_tag"] = tag or "aigateway-managed"
+    inventory["ai_gateway_tag"] = tag or "aigateway-managed"
     if extra:
-        inventory["kong_ai_gateway_extra_tags"] = extra
+        inventory["ai_gateway_extra_tags"] = extra
     if untagged and tag is None:
-        inventory["kong_ai_gateway_adopt_untagged"] = True
-        reader.notes.append("the described entities carry no tags: kong_ai_gateway_adopt_untagged is set so the "
+        inventory["ai_gateway_adopt_untagged"] = True
+        reader.notes.append("the described entities carry no tags: ai_gateway_adopt_untagged is set so the "
                             "role takes them over with the tag aigateway-managed (choose one unique to this gateway)")
     elif untagged:
-        inventory["kong_ai_gateway_adopt_untagged"] = True
-        reader.notes.append("%d described entities lack the tag '%s': kong_ai_gateway_adopt_untagged is set so "
+        inventory["ai_gateway_adopt_untagged"] = True
+        reader.notes.append("%d described entities lack the tag '%s': ai_gateway_adopt_untagged is set so "
                             "the role takes them over" % (len(untagged), tag))
     for key in ("key_names", "hide_credentials", "rate_limit_policy", "redis"):
         if shared.get(key) not in (None, {}, []):
-            inventory["kong_ai_gateway_" + key] = shared[key]
-    inventory["kong_ai_gateway_models"] = models
+            inventory["ai_gateway_" + key] = shared[key]
+    inventory["ai_gateway_models"] = models
     if tiers:
-        inventory["kong_ai_gateway_tiers"] = tiers
+        inventory["ai_gateway_tiers"] = tiers
     if consumers:
-        inventory["kong_ai_gateway_consumers"] = consumers
+        inventory["ai_gateway_consumers"] = consumers
     if global_policies:
-        inventory["kong_ai_gateway_global_policies"] = global_policies
+        inventory["ai_gateway_global_policies"] = global_policies
     field_notes(reader, UndescribedFields(schema))
     for collection, listed in reader.rows.items():
         spec = ENTITIES[collection]

@@ -187,7 +187,7 @@ def test_example_gateway(tmp_path: Path, collection_path: Path, kongsim: Any, se
     inventory = tmp_path / "inventory"
     shutil.copytree(REPO / "inventories" / "example", inventory)
     site = playbook(tmp_path / "site", collection_path, REPO / "playbooks" / "site.yml",
-                    {"kong_ai_gateway_admin_url": kongsim.url}, inventory=inventory, verbosity=0, diff=False)
+                    {"ai_gateway_admin_url": kongsim.url}, inventory=inventory, verbosity=0, diff=False)
     assert site.rc == 0, site.summary()
     demo = yaml.safe_load((inventory / "group_vars" / "kong_admin" / "vault.yml").read_text())
     hashed = (demo["vault_bob_password"],)
@@ -195,9 +195,9 @@ def test_example_gateway(tmp_path: Path, collection_path: Path, kongsim: Any, se
 
     # the role's variables describe the same gateway: the role converges them into a third Kong
     variables = yaml.safe_load((dest / "ai_gateway.yml").read_text())
-    models = [m["name"] for m in variables["kong_ai_gateway_models"]]
+    models = [m["name"] for m in variables["ai_gateway_models"]]
     assert models == ["anthropic-claude", "llama-local", "openai-chat"]
-    assert {t["name"] for t in variables["kong_ai_gateway_tiers"]} == {"premium", "standard"}
+    assert {t["name"] for t in variables["ai_gateway_tiers"]} == {"premium", "standard"}
     text = (dest / "ai_gateway.yml").read_text()
     assert "{vault://env/anthropic-api-key}" in text and "NOT DESCRIBED" not in text
     role_inventory = tmp_path / "role-inventory"
@@ -207,6 +207,6 @@ def test_example_gateway(tmp_path: Path, collection_path: Path, kongsim: Any, se
     shutil.copy(dest / "secrets.yml", role_inventory / "group_vars" / "kong_admin" / "secrets.yml")
     with KongSim(host="127.0.0.1", port=0) as third:
         again = playbook(tmp_path / "role", collection_path, REPO / "playbooks" / "site.yml",
-                         {"kong_ai_gateway_admin_url": third.url}, inventory=role_inventory)
+                         {"ai_gateway_admin_url": third.url}, inventory=role_inventory)
         assert again.rc == 0, again.summary()
         assert normalised(third) == normalised(kongsim)
