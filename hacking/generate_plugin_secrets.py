@@ -12,9 +12,11 @@ shorthand fields (``config.redis_password``) are secret when they are, or when t
 from __future__ import annotations
 
 import glob
+import importlib.util
 import json
 import os
 import sys
+from typing import Any
 
 HEADER = '''# Copyright (c) aigateway.kong contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -30,35 +32,14 @@ PLUGIN_SECRET_PATHS = {
 '''
 
 
-def is_secret(attrs: dict) -> bool:
-    return bool(attrs.get("encrypted") or attrs.get("referenceable"))
-
-
-def walk(fields: list, prefix: list[str], out: list[str]) -> None:
-    for entry in fields:
-        ((name, attrs),) = entry.items()
-        path = [*prefix, name]
-        if is_secret(attrs):
-            out.append(".".join(path))
-        kind = attrs.get("type")
-        if kind == "record":
-            walk(attrs.get("fields", []), path, out)
-            shorthands(attrs.get("shorthand_fields", []), path, out)
-        elif kind in ("array", "set", "map"):
-            inner = attrs.get("elements") or attrs.get("values") or {}
-            if is_secret(inner):
-                out.append(".".join([*path, "[]"]))
-            if inner.get("type") == "record":
-                walk(inner.get("fields", []), [*path, "[]"], out)
-
-
-def shorthands(fields: list, prefix: list[str], out: list[str]) -> None:
-    secret = set(out)
-    for entry in fields:
-        ((name, attrs),) = entry.items()
-        replaced = [".".join(prefix + r["path"]) for r in (attrs.get("deprecation") or {}).get("replaced_with", [])]
-        if is_secret(attrs) or any(r in secret for r in replaced):
-            out.append(".".join([*prefix, name]))
+def load_derivation() -> Any:
+    """module_utils/schema_secrets.py, the one derivation of secret paths from a schema (loaded by file path)."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    path = os.path.join(root, "plugins", "module_utils", "schema_secrets.py")
+    spec = importlib.util.spec_from_file_location("schema_secrets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def render(source: str) -> str:
@@ -69,8 +50,7 @@ def render(source: str) -> str:
             schema = json.load(handle)
         if "fields" not in schema:
             continue
-        paths: list[str] = []
-        walk(schema["fields"], [], paths)
+        paths = load_derivation().schema_secret_paths(schema)
         if paths:
             name = os.path.basename(filename)[len("plugin-"):-len(".json")]
             lines.append(f"    {name!r}: (\n")

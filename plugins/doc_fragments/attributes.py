@@ -16,6 +16,9 @@ attributes:
     details:
       - Check mode runs the same lookups and comparisons as a real run and skips only the write; the returned
         entity and diff are the predicted ones.
+      - Each entity that would be created or changed is sent to Kong's validate endpoint
+        (C(POST /schemas/{entity}/validate), C(POST /schemas/plugins/validate)), which stores nothing; when Kong
+        would refuse it, check mode fails with the error the real run would give.
   diff_mode:
     description:
       Will return details on what has changed (or possibly needs changing in C(check_mode)), when in diff mode.

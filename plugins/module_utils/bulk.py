@@ -23,7 +23,8 @@ from ansible_collections.aigateway.kong.plugins.module_utils.bulk_prune import p
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk_snapshot import SnapshotClient
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine, Outcome
-from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongConnectionError, KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.live_schemas import live_secret_values
 from ansible_collections.aigateway.kong.plugins.module_utils.runner import (
     Task,
     TaskResult,
@@ -125,6 +126,7 @@ class BulkRun:
         self.workers: int = DEFAULT_WORKERS if workers is None else workers
         self.report = report
         self.prune_tags = prune_tags
+        self.applied: list[Any] = [None] * len(items)  # per item: the entity found (or {}) once it ran
         argument_spec, rules = item_validation(collection)
         self.validator = ArgumentSpecValidator(argument_spec, **rules)
         self.own = set(_without_connection(entity_argument_spec(self.spec))) | {"type"}
@@ -155,8 +157,14 @@ class BulkRun:
         return params, None
 
     def secret_values(self) -> list[str]:
-        """Every secret any item holds (no_log options and plugin config secrets), to mask in all output."""
-        return sorted(items_secrets(self.spec, self.items, self.defaults))
+        """Every secret any item holds (no_log options; plugin and vault config secrets, by the managed Kong's
+        schemas once the items have been applied), to mask in all output."""
+        found = items_secrets(self.spec, self.items, self.defaults)
+        for index, item in enumerate(self.items):
+            if isinstance(item, dict) and self.applied[index] is not None:
+                merged = dict(self.defaults, **item)
+                found.update(live_secret_values(self.client, self.spec, merged, self.applied[index], self.warn))
+        return sorted(found)
 
     def run(self) -> dict[str, Any]:
         if self.workers < 1:
@@ -195,9 +203,12 @@ class BulkRun:
         try:
             result = engine.run()
         except KongError as exc:
+            reachable = engine.validated and not isinstance(exc, KongConnectionError)
+            self.applied[index] = (engine.found or {}) if reachable else None
             message = exc.describe(engine.action)
             failure = Failure(item_label(self.spec, index, item), message, str(exc))
             return dict(failed=True, changed=False, msg=message, item=item, **error_details(exc)), failure
+        self.applied[index] = engine.found or {}
         self.outcomes[index] = engine.outcome
         result["item"] = item
         return result, None

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from ansible.module_utils.common.dict_transformations import recursive_diff
+from ansible_collections.aigateway.kong.plugins.module_utils.check_validate import check_write
 from ansible_collections.aigateway.kong.plugins.module_utils.client import (
     RETRY_STATUSES,
     KongClient,
@@ -28,6 +29,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.compare import (
     dedupe,
     deep_merge,
     differs,
+    mask_paths,
     values_at,
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import (
@@ -36,6 +38,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.errors import (
     KongError,
     KongValidationError,
 )
+from ansible_collections.aigateway.kong.plugins.module_utils.live_schemas import live_secret_values, masked_paths
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import SINGULAR, EntitySpec
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -106,6 +109,8 @@ class Engine:
         self.parent_id: str | None = None
         self.outcome: Outcome | None = None  # set by run()
         self._references: dict[tuple[str, str], Any] = {}
+        self.found: Any = None  # the entity Kong holds, once looked up
+        self.validated = False  # the options passed validate(): Kong may be asked for schemas
 
     # -- paths and requests ------------------------------------------------------------------
 
@@ -240,10 +245,12 @@ class Engine:
 
     def run(self) -> dict[str, Any]:
         self.validate()
+        self.validated = True
         desired = self.build_desired()
         parent_exists = self.resolve_parent()
         self.resolve_references(desired)
         existing = self.find(desired) if parent_exists else None
+        self.found = existing
         if self.state == "absent":
             return self.remove(existing)
         if existing is None:
@@ -270,6 +277,12 @@ class Engine:
             body["id"] = self.params["id"]
         self.ensure_writable("create %s" % self.label)
         if self.check_mode or (self.spec.parent and self.parent_id is None):
+            if self.check_mode:
+                parent = self.spec.parent
+                path = self.collection_path()
+                if parent and self.parent_id is None:  # the path the real run would use once the parent exists
+                    path = "/%s/%s/%s" % (parent.collection, quote_key(self.params[parent.option]), parent.nested)
+                check_write(self, "POST", path, body)
             predicted = copy.deepcopy(body)
             if self.spec.parent:
                 predicted[self.spec.parent.option] = (
@@ -349,6 +362,7 @@ class Engine:
                 after[name] = deep_merge(existing.get(name), value) if kind == RECORD else copy.deepcopy(value)
             if self.spec.predict:
                 self.spec.predict(self, after)
+            check_write(self, "PATCH", self.item_path(existing["id"]), after)
         else:
             after = self.client.request("PATCH", self.item_path(existing["id"]), body=changes)
         if changed:  # nothing existed before this task: the diff and the message say so
@@ -358,7 +372,12 @@ class Engine:
     # -- results -----------------------------------------------------------------------------
 
     def secret_values(self) -> list[str]:
-        """Secret values inside structured options (plugin config) that Ansible must never print."""
+        """Secret values inside structured options (plugin config) that Ansible must never print.
+
+        Plugins and vaults: the paths their schema on the managed Kong marks secret (the plugin named in the
+        options, and the one found when the task names it by id or instance_name)."""
+        if self.spec.collection in ("plugins", "vaults") and self.validated:
+            return live_secret_values(self.client, self.spec, self.params, self.found, self.warn)
         dynamic = self.spec.dynamic_secret_paths(self.params, None) if self.spec.dynamic_secret_paths else ()
         inside = self.spec.secret_values(self.params) if self.spec.secret_values else []
         return values_at(self.params, dynamic) + inside
@@ -367,7 +386,9 @@ class Engine:
         """Mask secrets; ``like`` is the full entity when ``entity`` is only part of it (a diff)."""
         if not isinstance(entity, dict):
             return entity
-        return self.spec.masked(entity, self.params, like)
+        whole = like if like is not None else entity
+        masked = mask_paths(entity, masked_paths(self.client, self.spec, self.params, whole, self.warn))
+        return self.spec.redact(masked) if self.spec.redact else masked
 
     def result(self, changed: bool, before: Any, after: Any, existing: Any, outcome: Outcome) -> dict[str, Any]:
         self.outcome = outcome

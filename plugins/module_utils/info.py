@@ -10,8 +10,10 @@ from typing import Any, Callable
 from ansible_collections.aigateway.kong.plugins.module_utils import hooks
 from ansible_collections.aigateway.kong.plugins.module_utils.argspec import connection_argument_spec
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient, quote_key
+from ansible_collections.aigateway.kong.plugins.module_utils.compare import mask_paths
 from ansible_collections.aigateway.kong.plugins.module_utils.engine import is_uuid
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.live_schemas import KINDS, LiveSecrets, static_paths
 from ansible_collections.aigateway.kong.plugins.module_utils.runner import Task, TaskResult, error_details
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES
 
@@ -76,8 +78,13 @@ def node_info(client: KongClient) -> dict[str, Any]:
     }
 
 
-def mask_entity(entity_name: str, entity: dict[str, Any]) -> dict[str, Any]:
+def mask_entity(entity_name: str, entity: dict[str, Any], client: Any = None) -> dict[str, Any]:
+    """``entity`` with its secrets masked; plugins and vaults by their schema on ``client``'s Kong."""
     spec = ENTITIES.get(entity_name)
+    if client is not None and entity_name in KINDS:
+        live = LiveSecrets.of(client, getattr(client, "warn", None)).entity_paths(entity_name, [entity.get("name")])
+        masked = mask_paths(entity, (static_paths(spec) if spec else ()) + live)
+        return spec.redact(masked) if spec and spec.redact else masked
     return spec.masked(entity) if spec else entity
 
 
@@ -126,7 +133,9 @@ def list_entities(client: KongClient, params: dict[str, Any]) -> list[dict[str, 
     if tags:
         items = [i for i in items if _has_tags(i, tags, params.get("tags_match") or "all")]
     fields = params.get("fields")
-    masked = (mask_entity(entity, i) for i in items)
+    # a plugin's or vault's own (schema-defined) fields are all inside config: without it, no schema to read
+    live = client if not fields or "config" in fields else None
+    masked = (mask_entity(entity, i, live) for i in items)
     if fields:
         return [{name: i[name] for name in fields if name in i} for i in masked]
     return list(masked)

@@ -23,7 +23,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.argspec import (
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine, validate_connection
-from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongConnectionError, KongError
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets import SecretAwareModule, entity_secrets
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import EntitySpec
 from ansible_collections.aigateway.kong.plugins.module_utils.transport import (
@@ -203,12 +203,14 @@ class EntityTask(Task):
                 return TaskResult.failure("%s: %s" % (used, ", ".join(foreign)))
             revealed = revealed_values(params, union, own)
         engine = Engine(KongClient.from_params(params, warn=warn), spec, params, check_mode=check_mode, warn=warn)
-        secrets = frozenset(engine.secret_values())
         try:
             values = engine.run()
         except KongError as exc:
             values = dict(msg=exc.describe(engine.action), **error_details(exc))
+            engine.validated = engine.validated and not isinstance(exc, KongConnectionError)  # no schema to ask for
+            secrets = frozenset(engine.secret_values())  # the found entity may name the plugin
             return TaskResult(values, failed=True, secrets=secrets, revealed=frozenset(revealed))
+        secrets = frozenset(engine.secret_values())
         return TaskResult(values, secrets=secrets, revealed=frozenset(revealed))
 
 

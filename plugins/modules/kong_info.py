@@ -122,7 +122,10 @@ node:
       type: list
       elements: str
 entities:
-  description: The entities found (secrets masked), when O(entity) is given.
+  description:
+    - The entities found, when O(entity) is given.
+    - Secrets are masked; in plugins and vaults, every field their schema on the managed Kong marks
+      C(encrypted) or C(referenceable).
   returned: when O(entity) is set
   type: list
   elements: dict

@@ -16,8 +16,11 @@ description:
   - A plugin is identified by O(id), else by O(instance_name), else by O(name) and its scope (O(service),
     O(route), O(consumer); an omitted scope means not scoped, so without any of them the global instance).
   - O(config) is compared as a subset of what Kong holds, so defaults Kong fills in never cause a change.
-  - Secret configuration values (every field the plugin schema marks C(encrypted) or C(referenceable), for
-    example ai-proxy C(config.auth.header_value)) are masked in results and diffs. Prefer Kong vault
+  - Secret configuration values (every field the plugin's schema on the managed Kong marks C(encrypted) or
+    C(referenceable), at any depth, for example ai-proxy C(config.auth.header_value) or a custom plugin's
+    fields) are masked in results, diffs, errors and C(invocation). The schema is read once per plugin name
+    (C(GET /schemas/plugins/{name})); when it cannot be read, the fields known for Kong 3.9 are masked and
+    the task warns. Prefer Kong vault
     references such as V({vault://env/openai-key}) so the secret never passes through Ansible; references
     are not secrets and are shown as they are.
 extends_documentation_fragment:

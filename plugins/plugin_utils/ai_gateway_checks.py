@@ -13,7 +13,11 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_model import PERIODS, POLICY_PLUGINS
+from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_model import (
+    PERIODS,
+    PLUGINS_KEY,
+    POLICY_PLUGINS,
+)
 
 # Printable ASCII without ',' and '/' (Kong's tag rule).
 TAG_RE = re.compile(r"^[ -+\-.0-~]+$")
@@ -29,6 +33,23 @@ REQUIRED_OPTIONS = {
     "azure": ("azure_instance", "azure_deployment_id"),
 }
 POLICIES = tuple(sorted(POLICY_PLUGINS))
+PLUGIN_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def plugins_errors(policies: Mapping[str, Any], label: str = "") -> list[str]:
+    """The ``plugins`` policy entry: Kong plugin names, each to a config (a dict) or false."""
+    plugins = policies.get(PLUGINS_KEY)
+    if plugins is None:
+        return []
+    if not isinstance(plugins, Mapping):
+        return [label + "policy 'plugins' must map Kong plugin names to configs"]
+    errors = []
+    for name, conf in plugins.items():
+        if not isinstance(name, str) or not PLUGIN_NAME_RE.match(name):
+            errors.append(label + "policy 'plugins': '%s' is not a Kong plugin name" % name)
+        elif not isinstance(conf, Mapping) and conf not in (False, None):
+            errors.append(label + "policy 'plugins': '%s' must be a plugin config (a dict) or false" % name)
+    return errors
 
 
 def repeated(names: list[Any]) -> list[Any]:
@@ -101,6 +122,7 @@ def model_errors(model: Mapping[str, Any], groups: set[str]) -> list[str]:
     for key in model["policies"]:
         if key not in POLICIES:
             errors.append(label + unknown_policy(key))
+    errors += plugins_errors({PLUGINS_KEY: model["plugins"]}, label)
     return errors
 
 
@@ -172,7 +194,10 @@ def gateway_errors(
     for name in repeated([m["upstream_name"] for m in models if m["replicas"]]):
         errors.append("upstream name '%s' is used by more than one model" % name)
     for policies in (inputs["policies"], inputs["global_policies"]):
+        errors += plugins_errors(policies)
         for key, conf in policies.items():
+            if key == PLUGINS_KEY:
+                continue
             if key not in POLICIES:
                 errors.append(unknown_policy(key))
             elif not isinstance(conf, Mapping) and conf not in (False, None):

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 # Policy keys (role variables) and the Kong plugin each one configures.
+PLUGINS_KEY = "plugins"  # the policy entry that names Kong plugins directly
 POLICY_PLUGINS = {
     "prompt_guard": "ai-prompt-guard",
     "prompt_decorator": "ai-prompt-decorator",
@@ -98,6 +99,8 @@ def model_record(model: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[st
         )
     policies = dict(inputs["policies"])
     policies.update(model.get("policies") or {})
+    plugins = dict(plugins_of(inputs["policies"]))
+    plugins.update(plugins_of(model.get("policies") or {}))
     consumer_auth = model.get("consumer_auth") or "key-auth"
     methods = ["POST", "OPTIONS"] if isinstance(policies.get("cors"), Mapping) else ["POST"]
     routes = []
@@ -130,7 +133,8 @@ def model_record(model: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[st
         "service": dict(model.get("service") or {}),
         "consumer_auth": consumer_auth,
         "bearer_auth": bool(bearer) and consumer_auth == "key-auth",
-        "policies": {key: conf for key, conf in policies.items() if isinstance(conf, Mapping)},
+        "policies": {key: conf for key, conf in policies.items() if isinstance(conf, Mapping) and key != PLUGINS_KEY},
+        "plugins": plugins,
         "routes": routes,
     }
 
@@ -170,6 +174,19 @@ def service_entity(model: Mapping[str, Any]) -> dict[str, Any]:
     return merge(model["service"], dict(where, name=model["name"]))
 
 
+def plugins_of(policies: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``plugins`` policy entry: Kong plugin name -> config (or false), for any plugin, a custom one too."""
+    plugins = policies.get(PLUGINS_KEY)
+    return dict(plugins) if isinstance(plugins, Mapping) else {}
+
+
+def named_plugins(policies: Mapping[str, Any]) -> dict[str, Any]:
+    """Policies with the ``plugins`` entry spread out: each plugin a policy of its own, keyed by its name."""
+    out = {key: conf for key, conf in policies.items() if key != PLUGINS_KEY}
+    out.update(plugins_of(policies))
+    return out
+
+
 def policy_plugin(key: str, conf: Mapping[str, Any], prefix: str, scope: dict[str, str]) -> dict[str, Any]:
     name = POLICY_PLUGINS.get(key, key)
     return dict(
@@ -198,6 +215,9 @@ def model_plugins(model: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[d
         out.append(dict(instance_name=name + "-basic-auth", name="basic-auth", config=config, **scope))
     for key, conf in sorted(model["policies"].items(), key=lambda pair: str(pair[0]).lower()):
         out.append(policy_plugin(key, conf, name + "-", scope))
+    for key, conf in sorted(model["plugins"].items(), key=lambda pair: str(pair[0]).lower()):
+        if isinstance(conf, Mapping):
+            out.append(policy_plugin(key, conf, name + "-", scope))
     options = merge(model["options"], {"upstream_url": model["upstream_url"]} if model["upstream_url"] else {})
     llm: dict[str, Any] = {"provider": model["provider"]}
     if model["model"]:
@@ -257,7 +277,7 @@ def gateway_entities(
     basic = [c for c in consumers if "username" in c["basic_auth"]]
     plugins = [plugin for m in models for plugin in model_plugins(m, inputs)]
     plugins += [rate_limit_plugin(c, inputs) for c in consumers if c["rate_limit"]]
-    for key, conf in sorted(inputs["global_policies"].items(), key=lambda pair: str(pair[0]).lower()):
+    for key, conf in sorted(named_plugins(inputs["global_policies"]).items(), key=lambda pair: str(pair[0]).lower()):
         if isinstance(conf, Mapping):
             plugins.append(policy_plugin(key, conf, "ai-gateway-", {}))
     return {

@@ -20,6 +20,11 @@ GROUP = "group/aigateway.kong.kong"
 PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
+def is_validation(path: str) -> bool:
+    """``POST /schemas/{entity}/validate`` (and plugins, vaults): check mode's question to Kong, not a write."""
+    return path.startswith("/schemas/") and path.endswith("/validate")
+
+
 @dataclass
 class TaskResult:
     """One task's outcome as the task_results callback recorded it."""
@@ -39,8 +44,8 @@ class TaskResult:
 
     @property
     def writes(self) -> list[dict[str, Any]]:
-        """The simulator requests this task sent with a writing method."""
-        return [r for r in self.requests if r["method"] in WRITE_METHODS]
+        """The simulator requests this task sent with a writing method (Kong's validate endpoints store nothing)."""
+        return [r for r in self.requests if r["method"] in WRITE_METHODS and not is_validation(r["path"])]
 
     @property
     def diff(self) -> dict[str, Any]:

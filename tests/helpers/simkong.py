@@ -14,6 +14,8 @@ from kongsim.app import App
 from kongsim.model import EntityDef
 from kongsim.rules import daos
 
+from helpers.playbook import is_validation
+
 
 class Tables(Mapping):
     """What Kong holds, by collection ("services", "plugins", "key-auth", ...): {id: entity as Kong answers}."""
@@ -68,7 +70,8 @@ class SimKong:
         return body
 
     def writes(self) -> list[tuple[str, str]]:
-        return [entry for entry in self.log if entry[0] != "GET"]
+        """Requests that may change Kong's state (check mode's POST to a validate endpoint never does)."""
+        return [e for e in self.log if e[0] != "GET" and not is_validation(e[1])]
 
     def send(self, method: str, url: str, headers: dict[str, str], data: bytes | None, timeout: float) -> Response:
         parts = urlsplit(url)

@@ -62,7 +62,7 @@ def test_https_with_ca_and_client_certificate(tls_sim: Any, run_playbook: Any) -
     no_cert = run["no client cert"].msg
     assert "No required SSL certificate was sent" in no_cert and "<html>" not in no_cert, no_cert
     assert "requires a client certificate; set client_cert and client_key" in no_cert, no_cert
-    writes = [r for r in sim.request_log() if r["method"] in ("POST", "PUT", "PATCH", "DELETE")]
+    writes = sim.writes()
     assert [(w["method"], w["path"]) for w in writes] == [("POST", "/services")], writes
 
 

@@ -9,7 +9,14 @@ import traceback
 import uuid
 from typing import Any
 
-from . import endpoints_crud, endpoints_custom, endpoints_info, endpoints_tags, endpoints_targets
+from . import (
+    endpoints_crud,
+    endpoints_custom,
+    endpoints_info,
+    endpoints_installed,
+    endpoints_tags,
+    endpoints_targets,
+)
 from . import errors as E
 from .bodies import check_content_type
 from .context import Ctx, RawJSON, Reply, dumps
@@ -24,7 +31,10 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class App:
-    def __init__(self, kong_version: str = "3.9.1", database: str = "postgres") -> None:
+    def __init__(self, kong_version: str = "3.9.1", database: str = "postgres",
+                 plugin_schemas: list[Any] | None = None, vault_schemas: list[Any] | None = None) -> None:
+        """``plugin_schemas``/``vault_schemas``: extra plugins and vaults, each ``[NAME=]FILE`` or ``(name, dict)``
+        holding what ``GET /schemas/plugins/{name}`` (``/schemas/vaults/{name}``) answers."""
         self.kong_version = kong_version
         self.database = database
         self.node_id = str(uuid.uuid4())
@@ -46,6 +56,10 @@ class App:
         endpoints_targets.register(self.router, self.entities)
         endpoints_tags.register(self.router)
         endpoints_info.register(self.router, self.entities)
+        self.installed_plugins: dict[str, dict[str, Any]] = {}
+        self.installed_vaults: dict[str, dict[str, Any]] = {}
+        endpoints_installed.install(self, plugin_schemas or [], vault_schemas or [])
+        endpoints_installed.register(self.router)
 
     @property
     def dbless(self) -> bool:

@@ -23,6 +23,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--tls-key")
     p.add_argument("--client-ca")
     p.add_argument("--admin-token")
+    p.add_argument("--plugin-schema", action="append", default=[], metavar="[NAME=]FILE",
+                   help="install a plugin from the JSON GET /schemas/plugins/{name} answers (repeatable; "
+                        "NAME defaults to the file name without plugin- and .json)")
+    p.add_argument("--vault-schema", action="append", default=[], metavar="[NAME=]FILE",
+                   help="install a vault from the JSON GET /schemas/vaults/{name} answers (repeatable)")
     args = p.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         p.error("--tls-cert and --tls-key go together")
@@ -37,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     host = host.strip("[]")  # [::1]:8001
     sim = KongSim(host=host or "127.0.0.1", port=int(port), kong_version=args.kong_version,
                   database=args.database, tls_cert=args.tls_cert, tls_key=args.tls_key,
-                  client_ca=args.client_ca, admin_token=args.admin_token)
+                  client_ca=args.client_ca, admin_token=args.admin_token,
+                  plugin_schemas=args.plugin_schema, vault_schemas=args.vault_schema)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

@@ -16,12 +16,14 @@ from .testing import Faults, RequestLog
 class KongSim:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, kong_version: str = "3.9.1",
                  database: str = "postgres", tls_cert: str | None = None, tls_key: str | None = None,
-                 client_ca: str | None = None, admin_token: str | None = None) -> None:
+                 client_ca: str | None = None, admin_token: str | None = None,
+                 plugin_schemas: list[Any] | None = None, vault_schemas: list[Any] | None = None) -> None:
         if database not in ("postgres", "off"):
             raise ValueError("database must be 'postgres' or 'off'")
         self.host = host
         self._port = port
-        self.app = App(kong_version=kong_version, database=database)
+        self.app = App(kong_version=kong_version, database=database, plugin_schemas=plugin_schemas,
+                       vault_schemas=vault_schemas)
         self._log = RequestLog()
         self._faults = Faults()
         self._tls = self._tls_context(tls_cert, tls_key, client_ca)

@@ -56,6 +56,7 @@ class Schemas:
         self.data_dir = pathlib.Path(data_dir) if data_dir else DEFAULT_DATA_DIR
         self._raw_entities: dict[str, dict] = {}
         self._raw_plugins: dict[str, dict] = {}
+        self._raw_vaults: dict[str, dict] = copy.deepcopy(custom.VAULT_SCHEMAS)
         for path in sorted(self.data_dir.glob("entity-*.json")):
             self._raw_entities[path.stem[len("entity-"):]] = json.loads(path.read_text())
         for path in sorted(self.data_dir.glob("plugin-*.json")):
@@ -83,6 +84,22 @@ class Schemas:
 
     def raw_plugin(self, name: str) -> dict:
         return self._raw_plugins[name]
+
+    def add_plugin(self, name: str, raw: dict) -> None:
+        """Install a plugin from the JSON ``GET /schemas/plugins/{name}`` answers (a custom plugin)."""
+        self._raw_plugins[name] = copy.deepcopy(raw)
+        self._plugins.pop(name, None)
+
+    def add_vault(self, name: str, raw: dict) -> None:
+        """Install a vault from the JSON ``GET /schemas/vaults/{name}`` answers."""
+        self._raw_vaults[name] = copy.deepcopy(raw)
+        self._entities.pop("vaults", None)
+
+    def vault_names(self) -> list[str]:
+        return sorted(self._raw_vaults)
+
+    def raw_vault(self, name: str) -> dict:
+        return self._raw_vaults[name]
 
     def entity_field(self, entity: str, field: str) -> dict | None:
         """The JSON definition of a top-level field of an entity (None when it has no such field)."""
@@ -153,7 +170,7 @@ class Schemas:
                 rec.subschema_lookup = subs.get
             elif name == "vaults":
                 vaults = {n: Record(copy.deepcopy(v), f"vault:{n}", self._hooks)
-                          for n, v in custom.VAULT_SCHEMAS.items()}
+                          for n, v in self._raw_vaults.items()}
                 rec.subschema_key = "name"
                 rec.subschema_error = custom.VAULT_NOT_INSTALLED
                 rec.subschema_lookup = vaults.get

@@ -63,6 +63,12 @@ CASES: list[tuple[dict[str, Any], str]] = [
         "consumer 'b': a key-auth key is already used by consumer 'a'",
     ),
     ({"consumers": [{"username": "u", "tier": "gold"}]}, "consumer 'u': unknown tier 'gold'"),
+    ({"policies": {"plugins": {"Not A Plugin": {}}}}, "policy 'plugins': 'Not A Plugin' is not a Kong plugin name"),
+    ({"global_policies": {"plugins": ["llm-budget"]}}, "policy 'plugins' must map Kong plugin names to configs"),
+    (
+        {"models": [dict(MODEL, policies={"plugins": {"llm-budget": "on"}})]},
+        "model 'm': policy 'plugins': 'llm-budget' must be a plugin config (a dict) or false",
+    ),
     ({"consumers": [{"username": "u", "basic_auth": {"username": "u"}}]}, "basic_auth needs username and password"),
     ({"consumers": [{"username": "u", "rate_limit": {"policy": "local"}}]}, "rate_limit needs at least one of"),
     (

@@ -183,3 +183,20 @@ def test_missing_inputs_are_named() -> None:
     del values["tiers"]
     with pytest.raises(AnsibleFilterError, match="missing tiers"):
         ai_gateway_entities(values)
+
+
+def test_plugins_policy_adds_any_plugin_by_name() -> None:
+    budget = {"account": "acme", "billing_token": "tok"}
+    models = [
+        {"name": "a", "provider": "openai"},
+        {"name": "b", "provider": "openai", "policies": {"plugins": {"llm-budget": False}}},
+    ]
+    out = ai_gateway_entities(
+        inputs(models=models, policies={"plugins": {"llm-budget": budget}},
+               global_policies={"plugins": {"llm-audit": {"level": 1}}})
+    )
+    assert out["errors"] == []
+    plugin = by(out["plugins"], "instance_name", "a-llm-budget")
+    assert plugin["name"] == "llm-budget" and plugin["config"] == budget and plugin["service"] == "a"
+    assert [p for p in out["plugins"] if p["instance_name"] == "b-llm-budget"] == []
+    assert by(out["plugins"], "instance_name", "ai-gateway-llm-audit")["name"] == "llm-audit"
