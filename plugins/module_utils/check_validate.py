@@ -21,6 +21,7 @@ SCHEMA_NAMES = {
     "basic-auths": "basicauth_credentials",
     "jwts": "jwt_secrets",
     "hmac-auths": "hmacauth_credentials",
+    "key-sets": "key_sets",
 }
 # an id for references that do not exist yet in check mode (Kong's validation does not look them up)
 PLACEHOLDER_ID = "00000000-0000-4000-8000-000000000000"
