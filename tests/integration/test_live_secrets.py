@@ -20,7 +20,7 @@ M = "aigateway.kong."
 LLM_BUDGET = Path(__file__).resolve().parent.parent / "fixtures" / "schemas" / "plugin-llm-budget.json"
 SECRET_VAULT = {"fields": [{"config": {"type": "record", "required": True, "fields": [
     {"address": {"type": "string", "required": True}},
-    {"token": {"type": "string", "encrypted": True, "referenceable": True}},
+    {"access_key": {"type": "string", "encrypted": True, "referenceable": True}},
 ]}}]}
 
 
@@ -53,9 +53,13 @@ def test_custom_plugin_and_vault_secrets_never_printed(custom_sim: Any, run_play
     sim = custom_sim
     first, second, items = values_of("A"), values_of("B"), [values_of(f"C{i}") for i in range(3)]
     rotated_items = [values_of(f"D{i}") for i in range(3)]
-    vault_token = secret("vault")
+    vault_token, vault_keys = secret("vault"), [secret(f"vaultkey{i}") for i in range(4)]
+
+    def vault(prefix: str, key: str) -> dict[str, Any]:
+        return {"prefix": prefix, "name": "secrets-store", "config": {"address": "https://s.test", "access_key": key}}
+
     seeded = requests.post(sim.url + "/vaults", timeout=5, json={
-        "name": "secrets-store", "prefix": "store", "config": {"address": "https://s.test", "token": vault_token}})
+        "name": "secrets-store", "prefix": "store", "config": {"address": "https://s.test", "access_key": vault_token}})
     assert seeded.status_code == 201, seeded.text
     consumers = [{"username": f"team{i}"} for i in range(3)]
 
@@ -75,6 +79,12 @@ def test_custom_plugin_and_vault_secrets_never_printed(custom_sim: Any, run_play
         task("bulk create", M + "kong_entities", {"entity": "plugins", "items": bulk(items)}),
         task("bulk again", M + "kong_entities", {"entity": "plugins", "items": bulk(items)}),
         task("bulk rotate", M + "kong_entities", {"entity": "plugins", "items": bulk(rotated_items)}),
+        task("vault create", M + "kong_vault", vault("store2", vault_keys[0])),
+        task("vault again", M + "kong_vault", vault("store2", vault_keys[0])),
+        task("vault rotate", M + "kong_vault", vault("store2", vault_keys[1])),
+        task("vaults bulk", M + "kong_entities", {"entity": "vaults", "items": [vault("store3", vault_keys[2])]}),
+        task("vaults bulk rotate", M + "kong_entities", {"entity": "vaults",
+                                                         "items": [vault("store3", vault_keys[3])]}),
         task("list plugins", M + "kong_info", {"entity": "plugins"}),
         task("list vaults", M + "kong_info", {"entity": "vaults"}),
         task("refused", M + "kong_plugin", {
@@ -90,13 +100,16 @@ def test_custom_plugin_and_vault_secrets_never_printed(custom_sim: Any, run_play
     assert run["rotate"].changed and run["rotate by id"].changed, run.summary()
     assert run["bulk create"].changed and not run["bulk again"].changed and run["bulk rotate"].changed
     assert run["refused"].failed and "config.account" in run["refused"].msg, run.summary()
+    assert run["vault create"].changed and not run["vault again"].changed and run["vault rotate"].changed
+    assert run["vaults bulk"].changed and run["vaults bulk rotate"].changed, run.summary()
     schema_reads = [r for r in run["bulk rotate"].requests if r["path"] == "/schemas/plugins/llm-budget"]
     assert len(schema_reads) <= 1  # once per task and plugin name, not per item
     listed = {p["name"]: p for p in run["list plugins"].result["entities"]}
     assert listed["llm-budget"]["config"]["account"] in ("acme",)
-    assert run["list vaults"].result["entities"][0]["config"]["address"] == "https://s.test"
+    assert [v["config"]["address"] for v in run["list vaults"].result["entities"]] == ["https://s.test"] * 3
     everything = run.output + str([t.result for t in run.tasks])
-    values = {"vault token": vault_token, "rotated by id": second["token"] + "x", "refused": first["token"] + "y"}
+    values = {f"vault key {i}": v for i, v in enumerate(vault_keys)}
+    values |= {"vault token": vault_token, "rotated by id": second["token"] + "x", "refused": first["token"] + "y"}
     for label, group in (("first", first), ("second", second)):
         values.update({f"{k} {label}": v for k, v in group.items()})
     for i, group in enumerate(items + rotated_items):
