@@ -19,11 +19,14 @@ WRITES = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 
 
 class Simulator:
-    """tests/kongsim/serve.py in its own process on 127.0.0.1 (a fresh, empty Kong per instance)."""
+    """tests/kongsim/serve.py in its own process on 127.0.0.1 (a fresh, empty Kong per instance).
 
-    def __init__(self) -> None:
+    ``service_time``: the simulator's ``--service-time`` (``kong``: answers paced like a real Kong)."""
+
+    def __init__(self, service_time: str | None = None) -> None:
+        pacing = ["--service-time", service_time] if service_time else []
         self.proc = subprocess.Popen(
-            [sys.executable, str(SERVE), "--listen", "127.0.0.1:0"],
+            [sys.executable, str(SERVE), "--listen", "127.0.0.1:0", *pacing],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,

@@ -3,7 +3,14 @@
 For each size N it generates a gateway inventory (bench/gen_inventory.py: N consumers with a key-auth
 key and a rate limit each, hosted models with routes and ai-proxy plugins, a self-hosted model with an
 upstream and targets) and the decK state file holding the same entities (bench/gen_deck_state.py),
-then measures, each tool on a fresh simulator (tests/kongsim/serve.py on 127.0.0.1):
+then measures, each tool on a fresh simulator (tests/kongsim/serve.py on 127.0.0.1), in each simulator mode:
+
+* ``plain``: the simulator answers as fast as Python can (no Kong-side cost at all);
+* ``kong``: ``--service-time kong``, one request at a time, each paced like Kong 3.9.1 with PostgreSQL
+  (about 2 ms a write, 1 ms a read plus 0.03-0.06 ms per listed entity), so per-request and per-item
+  client costs weigh as they do against a real Kong.
+
+and for each:
 
 * role:  (a) first converge, (b) no-op re-converge, (c) ``--check`` run on the converged gateway;
 * decK:  ``deck sync`` (first), ``deck sync`` (again), ``deck diff`` on the synced state.
@@ -12,7 +19,8 @@ Per step: wall time, Admin API requests (the simulator's request log), writes, t
 RSS, and the ratio role/decK (first converge vs first sync, no-op and check vs ``deck diff``).
 Prints a table and writes JSON to bench/results/ (not committed). Loopback only; every run has a timeout.
 
-    .venv/bin/python bench/converge_bench.py [--sizes 100,1000,3000] [--repeat 3] [--only role|deck] [-e VAR=VALUE]
+    .venv/bin/python bench/converge_bench.py [--sizes 100,1000,3000] [--modes plain,kong] [--repeat 3]
+        [--only role|deck] [-e VAR=VALUE]
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ RATIOS = {"first": "sync", "noop": "diff", "check": "diff"}
 
 COLLECTION = [REPO]  # --collection: the collection root whose role and playbook are measured
 EXTRA_VARS: list[str] = []  # --extra-vars, passed to every role run
+MODES = {"plain": None, "kong": "kong"}  # --modes: simulator mode -> its --service-time
 
 
 def collections_dir(work: Path) -> Path:
@@ -86,29 +95,29 @@ def median_rows(runs: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return rows
 
 
-def measure_role(size: int, work: Path, timeout: float) -> list[dict[str, Any]]:
+def measure_role(size: int, work: Path, timeout: float, mode: str) -> list[dict[str, Any]]:
     rows = []
-    with Simulator() as sim:
+    with Simulator(MODES[mode]) as sim:
         inventory = write_inventory(work / "inventory", size, sim.url)
         for step, extra in ROLE_STEPS:
             sim.clear_log()
             playbook = COLLECTION[0] / PLAYBOOK.relative_to(REPO)
             cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(playbook), *extra, *EXTRA_VARS]
-            timed = run_timed(cmd, ansible_env(work), work, timeout, work / f"role-{size}-{step}.log")
+            timed = run_timed(cmd, ansible_env(work), work, timeout, work / f"role-{size}-{mode}-{step}.log")
             recap = RECAP.findall(timed.output)
             changed = int(recap[-1][1]) if recap else None
             failed = int(recap[-1][3]) if recap else None
-            row = {"tool": "role", "step": step, "rc": timed.rc, "seconds": timed.seconds}
+            row = {"sim": mode, "tool": "role", "step": step, "rc": timed.rc, "seconds": timed.seconds}
             row.update(request_stats(sim.log()))
             row.update({"max_rss_mb": timed.max_rss_mb, "changed_tasks": changed, "failed_tasks": failed})
             if timed.rc != 0:
                 row["error"] = timed.output[-2000:]
             rows.append(row)
-            print(f"  role {step:<10} {timed.seconds:8.2f}s {row['requests']:6d} requests rc={timed.rc}")
+            print(f"  {mode:<5} role {step:<10} {timed.seconds:8.2f}s {row['requests']:6d} requests rc={timed.rc}")
     return rows
 
 
-def measure_deck(size: int, work: Path, timeout: float) -> list[dict[str, Any]]:
+def measure_deck(size: int, work: Path, timeout: float, mode: str) -> list[dict[str, Any]]:
     deck = shutil.which("deck")
     if deck is None:
         raise SystemExit("deck is not on PATH (scripts/install-deck installs decK 1.4)")
@@ -116,12 +125,12 @@ def measure_deck(size: int, work: Path, timeout: float) -> list[dict[str, Any]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DECK_")}
     env["HOME"] = str(work)
     rows = []
-    with Simulator() as sim:
+    with Simulator(MODES[mode]) as sim:
         for step, command in DECK_STEPS:
             sim.clear_log()
             cmd = [deck, "--kong-addr", sim.url, "--no-color", command, "-s", str(state)]
-            timed = run_timed(cmd, env, work, timeout, work / f"deck-{size}-{step}.log")
-            row = {"tool": "deck", "step": step, "rc": timed.rc, "seconds": timed.seconds}
+            timed = run_timed(cmd, env, work, timeout, work / f"deck-{size}-{mode}-{step}.log")
+            row = {"sim": mode, "tool": "deck", "step": step, "rc": timed.rc, "seconds": timed.seconds}
             row.update(request_stats(sim.log()))
             row["max_rss_mb"] = timed.max_rss_mb
             summary = re.findall(r"(Created|Updated|Deleted): (\d+)", timed.output)
@@ -129,25 +138,25 @@ def measure_deck(size: int, work: Path, timeout: float) -> list[dict[str, Any]]:
             if timed.rc != 0:
                 row["error"] = timed.output[-2000:]
             rows.append(row)
-            print(f"  deck {step:<10} {timed.seconds:8.2f}s {row['requests']:6d} requests rc={timed.rc}")
+            print(f"  {mode:<5} deck {step:<10} {timed.seconds:8.2f}s {row['requests']:6d} requests rc={timed.rc}")
     return rows
 
 
 def add_ratios(rows: list[dict[str, Any]]) -> None:
-    deck = {r["step"]: r for r in rows if r["tool"] == "deck"}
+    deck = {(r["sim"], r["step"]): r for r in rows if r["tool"] == "deck"}
     for row in rows:
-        other = deck.get(RATIOS.get(row["step"], ""))
+        other = deck.get((row["sim"], RATIOS.get(row["step"], "")))
         if row["tool"] == "role" and other and other["seconds"] > 0:
             row["ratio_vs"] = "deck " + other["step"]
             row["time_ratio"] = row["seconds"] / other["seconds"]
             row["request_ratio"] = row["requests"] / max(1, other["requests"])
 
 
-COLUMNS = ("N", "ents", "tool", "step", "seconds", "requests", "writes", "req/ent", "rss MB")
+COLUMNS = ("N", "ents", "sim", "tool", "step", "seconds", "requests", "writes", "req/ent", "rss MB")
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    widths = (6, 6, 5, 10, 9, 9, 7, 8, 8)
+    widths = (6, 6, 5, 5, 10, 9, 9, 7, 8, 8)
     head = " ".join(f"{name:>{w}}" for name, w in zip(COLUMNS, widths, strict=True)) + "  role/decK (time, requests)"
     lines = [head, "-" * len(head)]
     for size in results:
@@ -157,7 +166,8 @@ def table(results: list[dict[str, Any]]) -> str:
                 ratio = f"{row['time_ratio']:.1f}x, {row['request_ratio']:.1f}x vs {row['ratio_vs']}"
             per_entity = row["requests"] / max(1, size["entities"])
             lines.append(
-                f"{size['size']:>6} {size['entities']:>6} {row['tool']:>5} {row['step']:>10} {row['seconds']:>9.2f} "
+                f"{size['size']:>6} {size['entities']:>6} {row['sim']:>5} {row['tool']:>5} {row['step']:>10} "
+                f"{row['seconds']:>9.2f} "
                 f"{row['requests']:>9} {row['writes']:>7} {per_entity:>8.3f} {row['max_rss_mb']:>8.0f}  {ratio}"
             )
     return "\n".join(lines)
@@ -166,16 +176,17 @@ def table(results: list[dict[str, Any]]) -> str:
 def markdown(results: list[dict[str, Any]]) -> str:
     """The table as Markdown (for the README)."""
     lines = [
-        "| N | entities | tool | step | seconds | Admin API requests | writes | requests/entity | peak RSS MB "
-        "| role/decK |",
-        "|---:|---:|---|---|---:|---:|---:|---:|---:|---|",
+        "| N | entities | simulator | tool | step | seconds | Admin API requests | writes | requests/entity "
+        "| peak RSS MB | role/decK |",
+        "|---:|---:|---|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for size in results:
         for row in size["rows"]:
             ratio = f"{row['time_ratio']:.1f}x time vs {row['ratio_vs']}" if "time_ratio" in row else ""
             per_entity = row["requests"] / max(1, size["entities"])
             lines.append(
-                f"| {size['size']} | {size['entities']} | {row['tool']} | {row['step']} | {row['seconds']:.2f} "
+                f"| {size['size']} | {size['entities']} | {row['sim']} | {row['tool']} | {row['step']} "
+                f"| {row['seconds']:.2f} "
                 f"| {row['requests']} | {row['writes']} | {per_entity:.3f} | {row['max_rss_mb']:.0f} | {ratio} |"
             )
     return "\n".join(lines)
@@ -185,12 +196,17 @@ def memory_growth(results: list[dict[str, Any]]) -> list[str]:
     """Peak RSS growth per added entity between consecutive sizes, the role's runs next to decK's (which holds the
     same state in memory: what Kong has and what the file describes)."""
     lines = []
+    first = [r["sim"] for size in results for r in size["rows"]]
+    mode = "plain" if "plain" in first else (first[0] if first else "plain")
     for small, large in itertools.pairwise(results):
         added = large["entities"] - small["entities"]
         growth = []
         for tool, step in (("role", "first"), ("role", "noop"), ("deck", "sync"), ("deck", "diff")):
             before, after = (
-                next((r["max_rss_mb"] for r in size["rows"] if (r["tool"], r["step"]) == (tool, step)), None)
+                next(
+                    (r["max_rss_mb"] for r in size["rows"] if (r["sim"], r["tool"], r["step"]) == (mode, tool, step)),
+                    None,
+                )
                 for size in (small, large)
             )
             if before is not None and after is not None and added > 0:
@@ -205,6 +221,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000", help="comma-separated consumer counts (default 100,1000)")
     parser.add_argument("--only", choices=("role", "deck"), help="measure one tool only")
+    parser.add_argument("--modes", default="plain,kong", help="simulator modes: plain, kong (default both)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per run (default 1800)")
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (inventories, logs)")
@@ -215,6 +232,10 @@ def main() -> None:
     COLLECTION[0] = args.collection.resolve()
     EXTRA_VARS.extend(arg for value in args.extra_vars for arg in ("-e", value))
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = sorted(set(modes) - set(MODES))
+    if unknown:
+        parser.error("unknown --modes {} (choose from {})".format(", ".join(unknown), ", ".join(MODES)))
     results = []
     work_root = Path(tempfile.mkdtemp(prefix="converge-bench-"))
     try:
@@ -226,9 +247,11 @@ def main() -> None:
             entities = entity_count(build_state(build_inventory(size, "http://127.0.0.1:8001")))
             print(f"N={size} ({entities} entities)")
             rows = []
-            for tool, measure in (("role", measure_role), ("deck", measure_deck)):
-                if args.only in (None, tool):
-                    rows += median_rows([measure(size, work, args.timeout) for _run in range(max(1, args.repeat))])
+            for mode in modes:
+                for tool, measure in (("role", measure_role), ("deck", measure_deck)):
+                    if args.only in (None, tool):
+                        runs = [measure(size, work, args.timeout, mode) for _run in range(max(1, args.repeat))]
+                        rows += median_rows(runs)
             add_ratios(rows)
             results.append({"size": size, "entities": entities, "rows": rows})
     finally:

@@ -12,6 +12,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kongsim import KongSim
+from kongsim.service_time import ServiceTime
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -28,11 +29,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "NAME defaults to the file name without plugin- and .json)")
     p.add_argument("--vault-schema", action="append", default=[], metavar="[NAME=]FILE",
                    help="install a vault from the JSON GET /schemas/vaults/{name} answers (repeatable)")
+    p.add_argument("--service-time", metavar="SPEC",
+                   help="answer like a real Kong: one request at a time, each padded to a calibrated duration; "
+                        "'kong' (Kong 3.9.1 with PostgreSQL on 2 cores) or read=MS,entity=MS,plugin_entity=MS,write=MS")
     args = p.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         p.error("--tls-cert and --tls-key go together")
     if args.client_ca and not args.tls_cert:
         p.error("--client-ca needs --tls-cert and --tls-key")
+    if args.service_time:
+        try:
+            args.service_time = ServiceTime.parse(args.service_time)
+        except ValueError as err:
+            p.error(str(err))
     return args
 
 
@@ -43,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     sim = KongSim(host=host or "127.0.0.1", port=int(port), kong_version=args.kong_version,
                   database=args.database, tls_cert=args.tls_cert, tls_key=args.tls_key,
                   client_ca=args.client_ca, admin_token=args.admin_token,
-                  plugin_schemas=args.plugin_schema, vault_schemas=args.vault_schema)
+                  plugin_schemas=args.plugin_schema, vault_schemas=args.vault_schema,
+                  service_time=args.service_time)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

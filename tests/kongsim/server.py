@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from .app import App
+from .service_time import ServiceTime
 from .testing import Faults, RequestLog, default_fault_body
 
 CONTROL_PREFIX = "/__kongsim/"
@@ -28,8 +29,10 @@ class SimHTTPServer(ThreadingHTTPServer):
     request_queue_size = 256  # many parallel clients must not be refused at connect time
 
     def __init__(self, address: tuple[str, int], app: App, log: RequestLog, faults: Faults,
-                 admin_token: str | None, tls: ssl.SSLContext | None) -> None:
+                 admin_token: str | None, tls: ssl.SSLContext | None,
+                 service_time: ServiceTime | None = None) -> None:
         self.app = app
+        self.service_time = service_time
         self.log = log
         self.faults = faults
         self.admin_token = admin_token
@@ -160,7 +163,11 @@ class AdminHandler(BaseHTTPRequestHandler):
                        b'{"message":"Multiple Content-Type headers not allowed"}')
             return
         content_type = content_types[0] if content_types else None
-        status, headers, payload = srv.app.handle(method, path, query, content_type, body)
+        if srv.service_time is None:
+            status, headers, payload = srv.app.handle(method, path, query, content_type, body)
+        else:
+            status, headers, payload = srv.service_time.serve(
+                method, path, lambda: srv.app.handle(method, path, query, content_type, body))
         requested = self.headers.get("Access-Control-Request-Headers")
         if method == "OPTIONS" and requested and "Access-Control-Allow-Headers" in headers:
             headers["Access-Control-Allow-Headers"] = requested

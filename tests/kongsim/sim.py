@@ -10,6 +10,7 @@ from typing import Any
 
 from .app import App
 from .server import SimHTTPServer
+from .service_time import ServiceTime
 from .testing import Faults, RequestLog
 
 
@@ -17,7 +18,8 @@ class KongSim:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, kong_version: str = "3.9.1",
                  database: str = "postgres", tls_cert: str | None = None, tls_key: str | None = None,
                  client_ca: str | None = None, admin_token: str | None = None,
-                 plugin_schemas: list[Any] | None = None, vault_schemas: list[Any] | None = None) -> None:
+                 plugin_schemas: list[Any] | None = None, vault_schemas: list[Any] | None = None,
+                 service_time: ServiceTime | str | None = None) -> None:
         if database not in ("postgres", "off"):
             raise ValueError("database must be 'postgres' or 'off'")
         self.host = host
@@ -28,6 +30,7 @@ class KongSim:
         self._faults = Faults()
         self._tls = self._tls_context(tls_cert, tls_key, client_ca)
         self.admin_token = admin_token
+        self.service_time = ServiceTime.parse(service_time) if isinstance(service_time, str) else service_time
         self._server: SimHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -50,7 +53,7 @@ class KongSim:
         if self._server is not None:
             return self
         server = SimHTTPServer((self.host, self._port), self.app, self._log, self._faults,
-                               self.admin_token, self._tls)
+                               self.admin_token, self._tls, self.service_time)
         server.control = self._control
         self._server = server
         self.app.listen = (self.host, self.port, self._tls is not None)

@@ -99,3 +99,15 @@ def test_port_in_use_fails_fast_with_a_message() -> None:
         assert done.stderr.strip(), "serve.py must say why it could not listen"
     finally:
         first.stop()
+
+
+def test_service_time_option_paces_and_refuses_a_bad_spec() -> None:
+    server = start_serve("--service-time", "kong")
+    try:
+        assert requests.post(server.url + "/consumers", json={"username": "u"}, timeout=10).status_code == 201
+    finally:
+        server.stop()
+    cmd = [sys.executable, str(SERVE), "--listen", "127.0.0.1:0", "--service-time", "fast"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=20, check=False)
+    assert done.returncode == 2
+    assert "service time 'fast'" in done.stderr
