@@ -7,7 +7,7 @@ then measures, each tool on a fresh simulator (tests/kongsim/serve.py on 127.0.0
 
 * ``plain``: the simulator answers as fast as Python can (no Kong-side cost at all);
 * ``kong``: ``--service-time kong``, one request at a time, each paced like Kong 3.9.1 with PostgreSQL
-  (about 2 ms a write, 1 ms a read plus 0.03-0.06 ms per listed entity), so per-request and per-item
+  (1.2 ms a write, 1 ms a read plus 0.03-0.06 ms per listed entity), so per-request and per-item
   client costs weigh as they do against a real Kong.
 
 and for each:

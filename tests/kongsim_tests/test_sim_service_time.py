@@ -13,7 +13,7 @@ from kongsim.service_time import ServiceTime
 
 def test_preset_and_explicit_values() -> None:
     kong = ServiceTime.parse("kong")
-    assert (kong.read_ms, kong.entity_ms, kong.plugin_entity_ms, kong.write_ms) == (1.0, 0.03, 0.06, 2.0)
+    assert (kong.read_ms, kong.entity_ms, kong.plugin_entity_ms, kong.write_ms) == (1.0, 0.03, 0.06, 1.2)
     custom = ServiceTime.parse("read=0.5, write=3")
     assert (custom.read_ms, custom.entity_ms, custom.write_ms) == (0.5, 0.0, 3.0)
 
