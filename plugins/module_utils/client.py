@@ -25,7 +25,7 @@ IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "PATCH", "DELETE"))
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 30.0
-PAGE_SIZE = 100
+PAGE_SIZE = 1000  # Kong's largest page: a listing of N entities takes N/1000 round trips
 USER_AGENT = "aigateway.kong"
 
 
