@@ -9,6 +9,7 @@ import threading
 import traceback
 import warnings
 from typing import Any
+from urllib.parse import urlsplit
 
 try:
     import requests
@@ -59,6 +60,7 @@ class RequestsTransport:
         self.cert = cert
         self.use_proxy = use_proxy
         self._local = threading.local()
+        self._proxies: dict[str, dict[str, str]] = {}  # scheme://host:port -> the proxies for it
 
     @property
     def session(self) -> Any:
@@ -73,9 +75,20 @@ class RequestsTransport:
             self._local.session = session
         return session
 
+    def proxies(self, url: str) -> dict[str, str]:
+        """HTTPS_PROXY/HTTP_PROXY/ALL_PROXY unless NO_PROXY lists the host, as ansible.builtin.uri reads them;
+        read once per Admin API origin (reading them scans the whole environment)."""
+        if not self.use_proxy:
+            return {}
+        parts = urlsplit(url)
+        origin = "%s://%s" % (parts.scheme, parts.netloc)
+        found = self._proxies.get(origin)
+        if found is None:
+            found = self._proxies[origin] = requests.utils.get_environ_proxies(url)
+        return found
+
     def send(self, method: str, url: str, headers: dict[str, str], data: bytes | None, timeout: float) -> Response:
-        # HTTPS_PROXY/HTTP_PROXY/ALL_PROXY unless NO_PROXY lists the host, as ansible.builtin.uri reads them.
-        proxies = requests.utils.get_environ_proxies(url) if self.use_proxy else {}
+        proxies = self.proxies(url)
         try:
             with warnings.catch_warnings():
                 # validate_certs=false is the user's explicit choice; do not print urllib3's warning on stderr
