@@ -16,6 +16,7 @@ import copy
 from collections import Counter
 from typing import Any, Callable
 
+from ansible_collections.aigateway.kong.plugins.module_utils.ai_gateway_terms import PERIODS, POLICY_PLUGINS
 from ansible_collections.aigateway.kong.plugins.module_utils.compare import ref_id
 from ansible_collections.aigateway.kong.plugins.module_utils.export_entities import (
     ItemBuilder,
@@ -31,20 +32,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.export_secrets impo
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES
 
-# The role's policy keys and their plugins; the same as POLICY_PLUGINS of the role's model
-# (plugins/plugin_utils/ai_gateway_model.py, which modules cannot import; a unit test holds them equal).
-POLICY_PLUGINS = {
-    "prompt_guard": "ai-prompt-guard",
-    "prompt_decorator": "ai-prompt-decorator",
-    "request_size_limiting": "request-size-limiting",
-    "cors": "cors",
-    "correlation_id": "correlation-id",
-    "prometheus": "prometheus",
-    "http_log": "http-log",
-    "file_log": "file-log",
-}
 POLICY_KEYS = {plugin: key for key, plugin in POLICY_PLUGINS.items()}
-PERIODS = ("second", "minute", "hour", "day", "month", "year")
 SERVICE_SETTINGS = ("retries", "connect_timeout", "read_timeout", "write_timeout")
 ROUTE_SETTINGS = ("paths", "methods", "hosts", "protocols")
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-PERIODS = ("second", "minute", "hour", "day", "month", "year")
+from ansible_collections.aigateway.kong.plugins.module_utils.ai_gateway_terms import PERIODS
+
 BOOKKEEPING = frozenset(("id", "created_at", "updated_at", "tags"))
 # what the role sets (plugins/plugin_utils/ai_gateway_model.py); the rest keeps Kong's defaults
 ROLE_FIELDS = {

@@ -15,29 +15,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-# Policy keys (role variables) and the Kong plugin each one configures.
+from ansible_collections.aigateway.kong.plugins.module_utils.ai_gateway_terms import (
+    PERIODS,
+    POLICY_PLUGINS,
+    PROVIDER_HOSTS,
+)
+
 PLUGINS_KEY = "plugins"  # the policy entry that names Kong plugins directly
-POLICY_PLUGINS = {
-    "prompt_guard": "ai-prompt-guard",
-    "prompt_decorator": "ai-prompt-decorator",
-    "request_size_limiting": "request-size-limiting",
-    "cors": "cors",
-    "correlation_id": "correlation-id",
-    "prometheus": "prometheus",
-    "http_log": "http-log",
-    "file_log": "file-log",
-}
-# Where a hosted provider's service points (ai-proxy sets the real upstream; the host documents it).
-PROVIDER_HOSTS = {
-    "openai": "api.openai.com",
-    "anthropic": "api.anthropic.com",
-    "mistral": "api.mistral.ai",
-    "cohere": "api.cohere.com",
-    "gemini": "generativelanguage.googleapis.com",
-    "huggingface": "api-inference.huggingface.co",
-}
 ROUTE_FIELDS = ("paths", "methods", "hosts", "protocols", "strip_path")
-PERIODS = ("second", "minute", "hour", "day", "month", "year")
 SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._~-]")
 
 # Run by a pre-function plugin before key-auth: an OpenAI SDK sends `Authorization: Bearer <key>`; the

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ansible_collections.aigateway.kong.plugins.module_utils import export_gateway
-from ansible_collections.aigateway.kong.plugins.plugin_utils import ai_gateway_model
 from helpers import admin
 from kongsim import KongSim
 
@@ -61,11 +59,6 @@ def test_requested_type_kong_does_not_have(kongsim: Any, run_playbook: Any, tmp_
     assert not (tmp_path / "out").exists()
     whole = run_playbook([export(tmp_path / "all")], sim=kongsim)["export"]
     assert not whole.failed and any("Kong has no hmac-auths" in w for w in whole.result.get("warnings", []))
-
-
-def test_policy_plugins_are_the_roles() -> None:
-    assert export_gateway.POLICY_PLUGINS == ai_gateway_model.POLICY_PLUGINS
-    assert export_gateway.PERIODS == ai_gateway_model.PERIODS
 
 
 def test_role_inventory_lists_what_it_does_not_describe(kongsim: Any, run_playbook: Any, tmp_path: Path) -> None:
