@@ -19,7 +19,7 @@ description:
     the options of the matching module; references name the referenced entity (its name, username or first
     SNI) and an entity without a name is exported with its C(id). Converging it into an empty Kong creates
     the same entities; a second run changes nothing.
-  - V(ai_gateway.yml), when Kong holds an AI gateway the M(aigateway.kong.ai_gateway) role can describe (a
+  - V(ai_gateway.yml), when Kong holds an AI gateway the P(aigateway.kong.ai_gateway#role) role can describe (a
     service whose routes carry C(ai-proxy) plugins), has the role's variables (models, replicas, consumers,
     tiers, ACL groups, policies). What they cannot express is listed in the file and in the warnings.
   - V(secrets.yml), created with mode C(0600) and ready for C(ansible-vault encrypt), holds every secret
