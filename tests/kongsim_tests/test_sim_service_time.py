@@ -47,7 +47,7 @@ def test_one_request_at_a_time() -> None:
             inside[0] -= 1
         return 200, {}, b"{}"
 
-    threads = [threading.Thread(target=pacing.serve, args=("GET", "/", handle)) for _ in range(6)]
+    threads = [threading.Thread(target=pacing.serve, args=("GET", "/", handle)) for _index in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:

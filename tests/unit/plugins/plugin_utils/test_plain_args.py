@@ -30,5 +30,5 @@ def test_scalars_keep_their_type_and_the_input_is_untouched() -> None:
     before = copy.deepcopy(args)
     result = plain(args)
     assert result == {"workers": 4, "enabled": True, "weight": 1.5, "none": None, "pair": ["a", "b"]}
-    assert type(result["enabled"]) is bool and type(result["workers"]) is int
+    assert result["enabled"] is True and type(result["workers"]) in (int,)
     assert args == before
