@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import copy
 import functools
-import importlib.util
+import importlib
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,16 +24,18 @@ import yaml
 from gen_inventory import build_inventory
 
 ROLE = Path(__file__).resolve().parents[1] / "roles" / "ai_gateway"
-MODEL = ROLE.parents[1] / "plugins" / "plugin_utils" / "ai_gateway_model.py"
+TESTS = ROLE.parents[1] / "tests"
 
 
 @functools.cache
 def role_model() -> Any:
-    """The role's mapping module (plain Python without collection imports: loaded from its file)."""
-    loader = importlib.util.spec_from_file_location("ai_gateway_model", MODEL)
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    return module
+    """The role's mapping module, imported from this checkout as aigateway.kong."""
+    if str(TESTS) not in sys.path:
+        sys.path.insert(0, str(TESTS))
+    from helpers.importable import ensure_collection_importable
+
+    ensure_collection_importable()
+    return importlib.import_module("ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_model")
 
 
 @functools.cache
