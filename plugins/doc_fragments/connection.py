@@ -32,7 +32,9 @@ options:
     default: true
   ca_path:
     description:
-      - PEM file of the CA certificates used to verify the Admin API certificate.
+      - PEM file (or directory of hashed PEM files) of the CA certificates used to verify the Admin API
+        certificate.
+      - If not set, the system's trust store is used, as M(ansible.builtin.uri) uses it.
     type: path
   client_cert:
     description:
@@ -72,12 +74,12 @@ options:
     type: dict
     default: {}
 requirements:
-  - requests
+  - urllib3 (installed with requests; 1.26 or later)
 notes:
   - The Admin API is contacted from the host the task runs on, usually the controller
     (C(delegate_to=localhost) or C(connection=local)).
-  - The Admin API certificate is verified with O(validate_certs) and O(ca_path) only; E(REQUESTS_CA_BUNDLE) and
-    C(.netrc) files are ignored. Proxy environment variables apply as O(use_proxy) says.
+  - The Admin API certificate is verified as O(validate_certs) and O(ca_path) say; E(REQUESTS_CA_BUNDLE) and
+    C(.netrc) files are not read. Proxy environment variables apply as O(use_proxy) says.
   - Kong running without a database (DB-less, C(database=off)) cannot be changed through its Admin API;
     entity modules fail before any write in that case.
 """

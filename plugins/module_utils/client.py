@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongAPIError, KongConnectionError
 from ansible_collections.aigateway.kong.plugins.module_utils.transport import (
-    RequestsTransport,
+    HttpTransport,
     Response,
     TransportError,
 )
@@ -177,7 +177,7 @@ class KongClient:
         if transport is None:
             verify: bool | str = (ca_path or True) if validate_certs else False
             cert = (client_cert, client_key) if client_cert and client_key else client_cert
-            transport = RequestsTransport(verify=verify, cert=cert, use_proxy=use_proxy)
+            transport = HttpTransport(verify=verify, cert=cert, use_proxy=use_proxy)
         self.transport = transport
         self._root: dict[str, Any] | None = None
         self._root_lock = threading.Lock()

@@ -27,9 +27,9 @@ from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongC
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets import SecretAwareModule, entity_secrets
 from ansible_collections.aigateway.kong.plugins.module_utils.specs import EntitySpec
 from ansible_collections.aigateway.kong.plugins.module_utils.transport import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    missing_requests_message,
+    HAS_URLLIB3,
+    URLLIB3_IMPORT_ERROR,
+    missing_library_message,
 )
 
 
@@ -48,9 +48,9 @@ def entity_argument_spec(*specs: EntitySpec) -> dict[str, Any]:
     return argument_spec
 
 
-def require_requests(module: AnsibleModule) -> None:
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_requests_message(), exception=REQUESTS_IMPORT_ERROR)
+def require_urllib3(module: AnsibleModule) -> None:
+    if not HAS_URLLIB3:
+        module.fail_json(msg=missing_library_message(), exception=URLLIB3_IMPORT_ERROR)
 
 
 def error_details(exc: KongError) -> dict[str, Any]:
@@ -219,7 +219,7 @@ def run_module(task: Task) -> None:
     module = SecretAwareModule(
         argument_spec=task.argument_spec(), supports_check_mode=True, raw_secrets=task.raw_secrets, **task.rules()
     )
-    require_requests(module)
+    require_urllib3(module)
     result = run_task(task, module.params, module.check_mode, module._diff, module.warn)
     module.no_log_values = result.no_log(set(module.no_log_values))
     if result.failed:

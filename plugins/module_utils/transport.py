@@ -1,35 +1,53 @@
 # Copyright (c) aigateway.kong contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The HTTP transport seam: one ``send`` call, backed by ``requests``; tests substitute a fake."""
+"""The HTTP transport seam: one ``send`` call, backed by ``urllib3``; tests substitute a fake.
+
+urllib3 is the HTTP library under ``requests``; called directly it costs about half the controller CPU per
+request, which a task writing thousands of entities feels.
+"""
 
 from __future__ import annotations
 
+import base64
+import os
 import sys
 import threading
 import traceback
 import warnings
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.request import getproxies_environment, proxy_bypass_environment
 
 try:
-    import requests
-    from urllib3.exceptions import InsecureRequestWarning
+    import urllib3
+    from urllib3.exceptions import (
+        HTTPError,
+        InsecureRequestWarning,
+        NewConnectionError,
+        ProxyError,
+        SSLError,
+    )
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
 except ImportError:  # pragma: no cover - reported through missing_required_lib
-    requests = None
+    urllib3 = None
+    HTTPError = NewConnectionError = ProxyError = SSLError = Urllib3Timeout = OSError
     InsecureRequestWarning = Warning
-    REQUESTS_IMPORT_ERROR: str | None = traceback.format_exc()
+    URLLIB3_IMPORT_ERROR: str | None = traceback.format_exc()
 else:
-    REQUESTS_IMPORT_ERROR = None
+    URLLIB3_IMPORT_ERROR = None
 
-HAS_REQUESTS = requests is not None
+HAS_URLLIB3 = urllib3 is not None
+POOL_SIZE = 32  # connections kept per Admin API origin: more than kong_entities ever uses workers
+# Sent with every request, as requests sent them (a proxy or Kong sees the same request as before).
+DEFAULT_HEADERS = {"Accept-Encoding": "gzip, deflate", "Connection": "keep-alive"}
 
 
-def missing_requests_message() -> str:
+def missing_library_message() -> str:
     """One line: the package, the interpreter that lacks it and the command that installs it there."""
     python = sys.executable or "python3"
     return (
-        "The Python package requests is missing for %s, the Python that runs this task; "
-        "install it with: %s -m pip install requests" % (python, python)
+        "The Python package urllib3 is missing for %s, the Python that runs this task; "
+        "install it with: %s -m pip install urllib3" % (python, python)
     )
 
 
@@ -51,59 +69,103 @@ class TransportError(Exception):
         self.detail = detail
 
 
-class RequestsTransport:
-    """Sends requests with one ``requests.Session`` per thread (keep-alive across the calls of one task;
-    kong_entities may send from several threads, each then holds its own connection)."""
+def without_userinfo(url: str) -> tuple[str, str | None]:
+    """``url`` without ``user:password@``, and the Basic ``Authorization`` value those credentials make."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _sep, password = userinfo.partition(":")
+    token = base64.b64encode(("%s:%s" % (unquote(user), unquote(password))).encode("utf-8")).decode("ascii")
+    return urlunsplit(parts._replace(netloc=host)), "Basic " + token
+
+
+def failure_kind(exc: BaseException) -> str:
+    """The ``TransportError`` kind of a urllib3 or socket exception (a cause wrapped in a proxy error counts)."""
+    cause = getattr(exc, "original_error", None) or getattr(exc, "__cause__", None)
+    if isinstance(exc, ProxyError) and isinstance(cause, BaseException) and cause is not exc:
+        return failure_kind(cause)
+    if isinstance(exc, SSLError):
+        return "tls"
+    if isinstance(exc, NewConnectionError):  # a subclass of urllib3's timeout error, so asked first
+        return "refused" if "refused" in str(exc).lower() else "connection"
+    if isinstance(exc, (Urllib3Timeout, TimeoutError)):
+        return "timeout"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused"
+    return "connection"
+
+
+class HttpTransport:
+    """Sends requests through urllib3 pool managers: keep-alive connections, safe to share between the
+    threads of one kong_entities task (each request takes a connection of its own from the pool)."""
 
     def __init__(self, verify: bool | str = True, cert: Any = None, use_proxy: bool = True) -> None:
-        self.verify = verify
-        self.cert = cert
         self.use_proxy = use_proxy
-        self._local = threading.local()
-        self._proxies: dict[str, dict[str, str]] = {}  # scheme://host:port -> the proxies for it
+        tls: dict[str, Any] = {"cert_reqs": "CERT_REQUIRED" if verify else "CERT_NONE"}
+        if not verify:
+            tls["assert_hostname"] = False
+        elif isinstance(verify, str):  # ca_path: a bundle file or a directory of hashed certificates
+            tls["ca_cert_dir" if os.path.isdir(verify) else "ca_certs"] = verify
+        if isinstance(cert, (tuple, list)):
+            tls["cert_file"], tls["key_file"] = cert
+        elif cert:
+            tls["cert_file"] = cert
+        self.insecure = not verify
+        self._tls = tls
+        self._lock = threading.Lock()
+        self._direct: Any = None
+        self._via: dict[str, Any] = {}  # proxy URL -> its ProxyManager
+        self._proxies: dict[str, str | None] = {}  # scheme://host:port -> the proxy for it, or None
 
-    @property
-    def session(self) -> Any:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.verify = self.verify
-            session.cert = self.cert
-            # CA-bundle variables and .netrc are not used: the options alone decide (documented). Proxy
-            # variables are read in send() when use_proxy is on.
-            session.trust_env = False
-            self._local.session = session
-        return session
-
-    def proxies(self, url: str) -> dict[str, str]:
-        """HTTPS_PROXY/HTTP_PROXY/ALL_PROXY unless NO_PROXY lists the host, as ansible.builtin.uri reads them;
-        read once per Admin API origin (reading them scans the whole environment)."""
+    def proxy(self, url: str) -> str | None:
+        """The proxy for ``url`` from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY unless NO_PROXY lists the host, read as
+        ``ansible.builtin.uri`` reads them (urllib's rules); read once per Admin API origin."""
         if not self.use_proxy:
-            return {}
+            return None
         parts = urlsplit(url)
-        origin = "%s://%s" % (parts.scheme, parts.netloc)
-        found = self._proxies.get(origin)
-        if found is None:
-            found = self._proxies[origin] = requests.utils.get_environ_proxies(url)
-        return found
+        origin = "%s://%s" % (parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+        if origin not in self._proxies:
+            found = None
+            proxies = getproxies_environment()
+            if not proxy_bypass_environment(parts.hostname or "", proxies):
+                found = proxies.get(parts.scheme) or proxies.get("all")
+            self._proxies[origin] = found
+        return self._proxies[origin]
+
+    def manager(self, proxy: str | None) -> Any:
+        with self._lock:
+            if proxy is None:
+                if self._direct is None:
+                    self._direct = urllib3.PoolManager(num_pools=8, maxsize=POOL_SIZE, **self._tls)
+                return self._direct
+            if proxy not in self._via:
+                proxy_url, authorization = without_userinfo(proxy if "://" in proxy else "http://" + proxy)
+                headers = {"Proxy-Authorization": authorization} if authorization else None
+                self._via[proxy] = urllib3.ProxyManager(
+                    proxy_url, num_pools=8, maxsize=POOL_SIZE, proxy_headers=headers, **self._tls
+                )
+            return self._via[proxy]
 
     def send(self, method: str, url: str, headers: dict[str, str], data: bytes | None, timeout: float) -> Response:
-        proxies = self.proxies(url)
+        target, authorization = without_userinfo(url)
+        sent = dict(DEFAULT_HEADERS, **headers)
+        if authorization and "Authorization" not in sent:
+            sent["Authorization"] = authorization
+        manager = self.manager(self.proxy(url))
+        limit = urllib3.Timeout(connect=timeout, read=timeout)
         try:
-            with warnings.catch_warnings():
-                # validate_certs=false is the user's explicit choice; do not print urllib3's warning on stderr
-                warnings.simplefilter("ignore", InsecureRequestWarning)
-                answer = self.session.request(
-                    method, url, headers=headers, data=data, timeout=timeout, allow_redirects=False, proxies=proxies
+            if self.insecure:
+                with warnings.catch_warnings():
+                    # validate_certs=false is the user's explicit choice; do not print urllib3's warning on stderr
+                    warnings.simplefilter("ignore", InsecureRequestWarning)
+                    answer = manager.urlopen(
+                        method, target, body=data, headers=sent, timeout=limit, retries=False, redirect=False
+                    )
+            else:
+                answer = manager.urlopen(
+                    method, target, body=data, headers=sent, timeout=limit, retries=False, redirect=False
                 )
-        except requests.exceptions.SSLError as exc:
-            raise TransportError("tls", str(exc)) from exc
-        except requests.exceptions.Timeout as exc:
-            raise TransportError("timeout", str(exc)) from exc
-        except requests.exceptions.ConnectionError as exc:
-            text = str(exc)
-            kind = "refused" if "refused" in text.lower() else "connection"
-            raise TransportError(kind, text) from exc
-        except (OSError, requests.exceptions.RequestException) as exc:
-            raise TransportError("connection", str(exc)) from exc
-        return Response(answer.status_code, answer.content, dict(answer.headers))
+        except (HTTPError, OSError) as exc:
+            raise TransportError(failure_kind(exc), str(exc)) from exc
+        return Response(answer.status, answer.data, dict(answer.headers))

@@ -8,7 +8,7 @@ and starting a module process per task. The result is what the module returns: o
 same argument spec and rules, secrets masked with the same no_log values, warnings and ``invocation``,
 passed through JSON as a module's result is. The module runs instead when the connection is not local,
 with become, async or a task ``environment`` (which only the module process would see), when
-``requests`` is missing on the controller, or when the variable ``aigateway_kong_inprocess`` is false.
+``urllib3`` is missing on the controller, or when the variable ``aigateway_kong_inprocess`` is false.
 
 Each action plugin names its module's ``Task`` (``runner.Task``); nothing else.
 
@@ -26,7 +26,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible_collections.aigateway.kong.plugins.module_utils.runner import Task, run_task
-from ansible_collections.aigateway.kong.plugins.module_utils.transport import HAS_REQUESTS
+from ansible_collections.aigateway.kong.plugins.module_utils.transport import HAS_URLLIB3
 from ansible_collections.aigateway.kong.plugins.plugin_utils.masking import mask_secrets
 
 SWITCH = "aigateway_kong_inprocess"
@@ -74,7 +74,7 @@ class TaskAction(ActionBase):
             wanted = self._templar.template(wanted)
         reasons = (
             (not boolean(wanted, strict=False), "%s is false" % SWITCH),
-            (not HAS_REQUESTS, "requests is not installed on the controller"),
+            (not HAS_URLLIB3, "urllib3 is not installed on the controller"),
             (getattr(self._connection, "transport", None) != "local", "the connection is not local"),
             (bool(self._task.async_val), "the task is async"),
             (bool(self._task.become), "the task uses become"),

@@ -30,12 +30,17 @@ class SecretIndex:
         for secret in self.secrets:
             self.by_prefix.setdefault(secret[: self.width], []).append(secret)
         self.starred = [s for s in self.secrets if "*" in s]
+        # a result repeats its strings (the entity, its diff and the item name the same values): each once
+        self._seen: dict[str, frozenset[str]] = {}
 
-    def found_in(self, text: str) -> set[str]:
-        width = self.width
-        prefixes = {text[i : i + width] for i in range(len(text) - width + 1)} & self.by_prefix.keys()
-        found = {s for prefix in prefixes for s in self.by_prefix[prefix] if s in text}
-        return found.union(self.starred) if found else found
+    def found_in(self, text: str) -> frozenset[str]:
+        found = self._seen.get(text)
+        if found is None:
+            width = self.width
+            prefixes = {text[i : i + width] for i in range(len(text) - width + 1)} & self.by_prefix.keys()
+            hits = {s for prefix in prefixes for s in self.by_prefix[prefix] if s in text}
+            found = self._seen[text] = frozenset(hits.union(self.starred) if hits else hits)
+        return found
 
 
 def _texts(value: Any) -> Iterator[str]:
