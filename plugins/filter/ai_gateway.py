@@ -21,6 +21,7 @@ from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_prune im
     PruneRefused,
     by_item,
     collisions,
+    identities,
     listings,
     tagged,
 )
@@ -76,6 +77,7 @@ def ai_gateway_entities(inputs: Mapping[str, Any]) -> dict[str, Any]:
     models, consumers = normalised(inputs)
     entities = gateway_entities(inputs, models, consumers)
     entities["errors"] = gateway_errors(inputs, models, consumers)
+    entities["identities"] = identities(entities)
     return entities
 
 

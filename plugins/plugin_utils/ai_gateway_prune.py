@@ -120,14 +120,26 @@ def names(entities: Iterable[Mapping[str, Any]], field: str) -> set[Any]:
     return {entity.get(field) for entity in entities}
 
 
-def collisions(existing: Mapping[str, list[dict[str, Any]]], desired: Mapping[str, Any], tag: str) -> list[str]:
-    """Entities the role would manage that exist in Kong without its tag."""
-    global_plugins = {
-        p["name"] for p in desired["plugins"] if not any(p.get(scope) for scope in ("service", "route", "consumer"))
+def identities(desired: Mapping[str, Any]) -> dict[str, Any]:
+    """What the collision check reads of the desired entities: their names by type, and the global plugins.
+    Far smaller than the entities, so the role passes this to the check rather than every entity."""
+    scopes = ("service", "route", "consumer")
+    return {
+        "names": {
+            kind: sorted({str(e.get(field)) for e in desired[kind] if e.get(field)}) for kind, field in IDENTITY.items()
+        },
+        "global_plugins": sorted({p["name"] for p in desired["plugins"] if not any(p.get(s) for s in scopes)}),
     }
+
+
+def collisions(existing: Mapping[str, list[dict[str, Any]]], desired: Mapping[str, Any], tag: str) -> list[str]:
+    """Entities the role would manage that exist in Kong without its tag; ``desired`` is the entities or their
+    ``identities``."""
+    known = desired if "names" in desired and "global_plugins" in desired else identities(desired)
+    global_plugins = set(known["global_plugins"])
     out = []
     for kind, field in IDENTITY.items():
-        wanted = names(desired[kind], field)
+        wanted = set(known["names"][kind])
         for entity in existing.get(kind) or []:
             if tagged(entity, tag):
                 continue

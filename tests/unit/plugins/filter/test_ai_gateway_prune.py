@@ -226,3 +226,19 @@ def test_failed_or_missing_listings_are_refused() -> None:
     assert "listing of key-auths failed" in refusal(credentials=failed)
     assert "no listing of chat-upstream" in refusal(targets={"results": []})
     assert "holds no entities" in refusal(existing={"results": [{"item": "upstreams"}]})
+
+
+def test_collisions_read_the_same_from_the_identities_alone() -> None:
+    """The role passes only ``identities`` (names), not every entity; the answer is the same."""
+    existing = registered(
+        upstreams=[{"id": "u1", "name": "llama-upstream", "tags": None}],
+        services=[{"id": "s1", "name": "chat", "tags": None}, {"id": "s2", "name": "other", "tags": None}],
+        routes=[{"id": "r1", "name": "chat-route", "tags": ["someone-else"]}],
+        consumers=[{"id": "c1", "username": "ann", "tags": None}, {"id": "c2", "username": "bob", "tags": MINE}],
+        plugins=[{"id": "p2", "name": "correlation-id", "instance_name": None, "tags": None}],
+    )
+    want = desired(global_policies={"correlation_id": {}})
+    found = ai_gateway_collisions(existing, want, TAG)
+    assert "service 'chat'" in found and "consumer 'ann'" in found and "global plugin 'correlation-id'" in found
+    assert ai_gateway_collisions(existing, want["identities"], TAG) == found
+    assert set(want["identities"]["names"]) == {"upstreams", "services", "routes", "consumers", "plugins"}

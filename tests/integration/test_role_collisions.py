@@ -1,0 +1,47 @@
+"""The ai_gateway role does not take over entities that exist without its tag, unless told to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.admin import create, listing
+
+ROLE = {"name": "Apply the gateway", "ansible.builtin.include_role": {"name": "aigateway.kong.ai_gateway"}}
+CHECK = "Check that no entity to manage exists without the role's tag"
+
+
+def gateway(sim: Any, **more: Any) -> dict[str, Any]:
+    return {
+        "ai_gateway_admin_url": sim.url,
+        "ai_gateway_models": [{"name": "chat", "provider": "openai", "model": "gpt-4o"}],
+        "ai_gateway_consumers": [{"username": "alice", "keys": ["alice-key-1"]}, {"username": "bob"}],
+        **more,
+    }
+
+
+def test_untagged_look_alikes_stop_the_run_before_any_write(kongsim: Any, run_playbook: Any) -> None:
+    create(kongsim, "/consumers", {"username": "alice"})
+    create(kongsim, "/services", {"name": "chat", "url": "http://hand-made.example"})
+    create(kongsim, "/consumers", {"username": "carol"})  # not described: no collision
+    create(kongsim, "/consumers", {"username": "bob", "tags": ["aigateway-managed"]})  # the role's own
+    kongsim.clear_log()
+    run = run_playbook([ROLE], play_vars=gateway(kongsim))
+    assert run.rc != 0, run.summary()
+    assert [t.name for t in run.tasks if t.failed] == [CHECK], run.summary()
+    msg = run[CHECK].msg
+    assert "consumer 'alice'" in msg and "service 'chat'" in msg, msg
+    assert "carol" not in msg and "bob" not in msg, msg
+    assert "ai_gateway_adopt_untagged" in msg, msg
+    assert all(r["method"] == "GET" for r in kongsim.request_log()), "the role wrote before refusing"
+    assert [(s["name"], s["host"], s["tags"]) for s in listing(kongsim, "/services")] == [
+        ("chat", "hand-made.example", None)
+    ]
+
+
+def test_adopting_takes_them_over(kongsim: Any, run_playbook: Any) -> None:
+    create(kongsim, "/consumers", {"username": "alice"})
+    run = run_playbook([ROLE], play_vars=gateway(kongsim, ai_gateway_adopt_untagged=True))
+    assert run.rc == 0, run.summary()
+    assert run[CHECK].status == "skipped", run.summary()
+    alice = next(c for c in listing(kongsim, "/consumers") if c["username"] == "alice")
+    assert "aigateway-managed" in (alice["tags"] or []), alice
