@@ -213,6 +213,16 @@ class BulkRun:
         result["item"] = item
         return result, None
 
+    def described_id(self, index: int, result: dict[str, Any]) -> str | None:
+        """The id of the entity item ``index`` stands for: the one it found, created, updated or deleted (None when
+        it failed, or in check mode for an entity it would create)."""
+        if result.get("failed"):
+            return None
+        for entity in (result.get(self.spec.return_key), self.applied[index]):
+            if isinstance(entity, dict) and isinstance(entity.get("id"), str):
+                return entity["id"]
+        return None
+
     def summary(self, results: list[dict[str, Any]], failures: list[Failure]) -> dict[str, Any]:
         counts: dict[str, int] = {}
         for outcome in self.outcomes:
@@ -220,11 +230,13 @@ class BulkRun:
             counts[word] = counts.get(word, 0) + 1
         summary = ", ".join("%d %s" % (n, word) for word, n in sorted(counts.items()))
         total = len(results)
+        ids = [self.described_id(index, result) for index, result in enumerate(results)]
         if self.report == "changed":  # the unchanged items are only counted, each kept result says its index
             results = [dict(r, index=i) for i, r in enumerate(results) if r.get("changed") or r.get("failed")]
         task: dict[str, Any] = {
             "changed": any(r.get("changed") for r in results),
             "results": results,
+            "ids": ids,
             "msg": "%s: %s" % (self.collection, summary or "no items"),
         }
         if self.diff_mode:

@@ -168,6 +168,16 @@ results:
         username: team-search
       item:
         username: team-search
+ids:
+  description:
+    - One id per item, in the order of O(items), whatever O(report) says; the id of the entity the item stands
+      for (found, created, updated, or deleted by a C(state=absent) item).
+    - V(null) for an item that failed, and in check mode for an entity that would be created.
+  returned: when the task applies its items (not when its options or connection are refused)
+  type: list
+  elements: str
+  sample: [0b5a6f2e-3c7d-4e8f-9a1b-2c3d4e5f6a7b, 4c9e2d1f-8a7b-4c6d-9e0f-1a2b3c4d5e6f]
+  version_added: 0.2.0
 pruned:
   description:
     - With O(prune=true), one result per entity deleted (or, in check mode, to be deleted), as an item with

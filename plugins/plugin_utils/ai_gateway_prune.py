@@ -37,8 +37,10 @@ CREDENTIALS = tuple(
 )
 
 
-# the role's variable -> the collection its apply task wrote; pruning reads these tasks' results
-APPLIED = {"targets": "targets", "key_auths": "key-auths"}
+# What pruning reads of the apply tasks: the targets task's results (which targets each upstream keeps) and
+# the key-auth task's ids (a key is secret, so kept keys are known by the ids the items resolved to).
+APPLIED_RESULTS = {"targets": "targets"}
+APPLIED_IDS = {"key_auths": "key-auths"}
 
 
 class PruneRefused(ValueError):
@@ -75,11 +77,11 @@ def listings(registered: Any, what: str, required: Iterable[str] = ()) -> dict[s
     return out
 
 
-def applied_results(applied: Mapping[str, Any], desired: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """The results of the apply tasks pruning reads, refused unless there is one complete, successful result per
-    item the role applied, in order (the task ran with ``report: all``)."""
-    out = {}
-    for variable, collection in APPLIED.items():
+def applied_results(applied: Mapping[str, Any], desired: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """What the plan reads of the apply tasks, refused unless it is complete and successful: for targets one
+    result per item, in order (the task ran with ``report: all``); for key-auths one id per item, in order."""
+    out: dict[str, list[Any]] = {}
+    for variable, collection in APPLIED_RESULTS.items():
         spec = ENTITIES[collection]
         what = "the %s applied" % collection
         wanted = list(desired.get(variable) or [])
@@ -98,6 +100,20 @@ def applied_results(applied: Mapping[str, Any], desired: Mapping[str, Any]) -> d
             if parent and given.get(parent) != item.get(parent):
                 raise PruneRefused("%s: item %d is not the one the role applied" % (what, index))
         out[variable] = list(results)
+    for variable, collection in APPLIED_IDS.items():
+        what = "the %s applied" % collection
+        wanted = list(desired.get(variable) or [])
+        registered = applied.get(variable)
+        if not wanted and registered is None:
+            out[variable] = []
+            continue
+        _results(registered, what)  # ran, did not fail
+        ids = registered.get("ids")
+        if not isinstance(ids, list):
+            raise PruneRefused("%s: the task returned no ids" % what)
+        if len(ids) != len(wanted):
+            raise PruneRefused("%s: %d ids for %d items" % (what, len(ids), len(wanted)))
+        out[variable] = list(ids)
     return out
 
 
@@ -246,7 +262,7 @@ class PrunePlan:
         """Credentials of kept consumers that inventory no longer describes (a deleted consumer takes its own)."""
         usernames = {c["id"]: c["username"] for c in self.existing["consumers"]}
         wanted = {
-            "key-auths": {r["credential"].get("id") for r in self.applied["key_auths"]},
+            "key-auths": {i for i in self.applied["key_auths"] if i},
             "basic-auths": {(c["consumer"], c["username"]) for c in self.desired["basic_auths"]},
             "acls": {(c["consumer"], c["group"]) for c in self.desired["acls"]},
         }

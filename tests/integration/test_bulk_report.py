@@ -39,3 +39,21 @@ def test_all_is_one_result_per_item(kongsim: Any) -> None:
     assert not result["changed"] and [r["item"]["username"] for r in result["results"]] == ["a", "b"]
     assert all("index" not in r for r in result["results"])
     assert bulk(kongsim, items, "changed")["results"] == []
+
+
+def test_ids_name_every_item_in_order_whatever_is_reported(kongsim: Any) -> None:
+    items = [{"username": "a"}, {"username": "b"}, {"username": "c"}]
+    first = bulk(kongsim, items, "changed")
+    held = {c["username"]: c["id"] for c in (r["consumer"] for r in first["results"])}
+    assert first["ids"] == [held["a"], held["b"], held["c"]]
+
+    items[1] = {"username": "b", "state": "absent"}  # deleted: still named; a failure: None
+    items.append({"username": "d", "colour": "red"})
+    again = bulk(kongsim, items, "changed")
+    assert [r["index"] for r in again["results"]] == [1, 3]
+    assert again["ids"] == [held["a"], held["b"], held["c"], None]
+
+    client = KongClient(kongsim.url, sleep=lambda _seconds: None)
+    preview = BulkRun(client, "consumers", [{"username": "a"}, {"username": "new"}], {"admin_url": kongsim.url},
+                      check_mode=True, report="changed").run()
+    assert preview["ids"] == [held["a"], None]  # check mode: what would be created has no id yet

@@ -62,11 +62,9 @@ def complete(listed: dict[str, Any], *items: str) -> dict[str, Any]:
 
 def applied_by(want: dict[str, Any], **applied: Any) -> dict[str, Any]:
     """The registered results of the apply tasks pruning reads: ``applied``'s, else one per item of ``want``."""
-    out = {}
-    for variable, key in (("targets", "target"), ("key_auths", "credential")):
-        made = [{"item": item, key: {"id": f"made-{i}", **item}} for i, item in enumerate(want[variable])]
-        out[variable] = applied.get(variable, {"results": made})
-    return out
+    made = [{"item": item, "target": {"id": f"made-{i}", **item}} for i, item in enumerate(want["targets"])]
+    keys = {"results": [], "ids": [f"made-{i}" for i, _item in enumerate(want["key_auths"])]}
+    return {"targets": applied.get("targets", {"results": made}), "key_auths": applied.get("key_auths", keys)}
 
 
 def state(
@@ -147,7 +145,7 @@ def test_credentials_and_targets_no_longer_described() -> None:
         acls=[{"id": "a1", "group": "gold", "consumer": ref("c1"), "tags": MINE}],
     )
     targets = registered(gone_upstream=[{"target": "127.0.0.1:1", "tags": MINE}])
-    applied = {"key_auths": {"results": [{"item": {"consumer": "ann"}, "credential": {"id": "k1"}}]}}
+    applied = {"key_auths": {"results": [], "ids": ["k1"]}}
     out = plan(existing, credentials, targets, applied)
     assert out["key_auths"] == [{"consumer": "ann", "id": "k0", "state": "absent"}]
     assert out["basic_auths"] == [{"consumer": "ann", "username": "old-login", "state": "absent"}]
@@ -199,7 +197,7 @@ def refusal(**changed: Any) -> str:
 
 
 ONE_TARGET = {"item": {"upstream": "chat-upstream", "target": "10.0.0.1"}, "target": {"target": "10.0.0.1:8000"}}
-ONE_KEY = {"item": {"consumer": "ann"}, "credential": {"id": "k1"}}
+ONE_KEY = {"results": [], "ids": ["k1"]}  # the key-auth task reports changed items only; its ids are all there
 
 
 @pytest.mark.parametrize(
@@ -211,12 +209,14 @@ ONE_KEY = {"item": {"consumer": "ann"}, "credential": {"id": "k1"}}
         ({"targets": {"results": [ONE_TARGET], "failed": True}}, "the task failed"),
         ({"targets": {"skipped": True, "changed": False}}, "the task did not run"),
         ({"targets": {"results": [{"item": ONE_TARGET["item"], "changed": False}]}}, "item 0 has no target"),
-        ({"key_auths": {"results": [{"item": {"consumer": "bob"}, "credential": {"id": "k1"}}]}}, "not the one"),
+        ({"key_auths": {"results": [{"item": {"consumer": "ann"}, "credential": {"id": "k1"}}]}}, "no ids"),
+        ({"key_auths": {"results": [], "ids": []}}, "0 ids for 1 items"),
+        ({"key_auths": {"results": [], "ids": ["k1"], "failed": True}}, "the task failed"),
         ({"key_auths": None}, "the task did not run"),
     ],
 )
 def test_partial_or_inconsistent_apply_results_are_refused(applied: dict[str, Any], reason: str) -> None:
-    complete_applied = {"targets": {"results": [ONE_TARGET]}, "key_auths": {"results": [ONE_KEY]}}
+    complete_applied = {"targets": {"results": [ONE_TARGET]}, "key_auths": ONE_KEY}
     complete_applied.update(applied)
     assert reason in refusal(applied=complete_applied)
 
