@@ -12,7 +12,8 @@ then measures, each tool on a fresh simulator (tests/kongsim/serve.py on 127.0.0
 
 and for each:
 
-* role:  (a) first converge, (b) no-op re-converge, (c) ``--check`` run on the converged gateway;
+* role:  (a) first converge, (b) no-op re-converge, (c) ``--check`` run on the converged gateway, one task
+  per entity type (``role``) and in one task (``role1``: ``ai_gateway_single_task=true``);
 * decK:  ``deck sync`` (first), ``deck sync`` (again), ``deck diff`` on the synced state.
 
 Per step: wall time, Admin API requests (the simulator's request log), writes, the controller's peak
@@ -20,7 +21,7 @@ RSS, and the ratio role/decK (first converge vs first sync, no-op and check vs `
 Prints a table and writes JSON to bench/results/ (not committed). Loopback only; every run has a timeout.
 
     .venv/bin/python bench/converge_bench.py [--sizes 100,1000,3000] [--modes plain,kong] [--repeat 3]
-        [--only role|deck] [-e VAR=VALUE]
+        [--only role|role1|deck] [-e VAR=VALUE]
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ RATIOS = {"first": "sync", "noop": "diff", "check": "diff"}
 
 COLLECTION = [REPO]  # --collection: the collection root whose role and playbook are measured
 EXTRA_VARS: list[str] = []  # --extra-vars, passed to every role run
+# the role's two ways to converge: a task per entity type, and ai_gateway_single_task
+ROLE_TOOLS = {"role": [], "role1": ["-e", "ai_gateway_single_task=true"]}
 MODES = {"plain": None, "kong": "kong"}  # --modes: simulator mode -> its --service-time
 
 
@@ -95,25 +98,26 @@ def median_rows(runs: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return rows
 
 
-def measure_role(size: int, work: Path, timeout: float, mode: str) -> list[dict[str, Any]]:
+def measure_role(size: int, work: Path, timeout: float, mode: str, tool: str = "role") -> list[dict[str, Any]]:
     rows = []
     with Simulator(MODES[mode]) as sim:
         inventory = write_inventory(work / "inventory", size, sim.url)
         for step, extra in ROLE_STEPS:
             sim.clear_log()
             playbook = COLLECTION[0] / PLAYBOOK.relative_to(REPO)
-            cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(playbook), *extra, *EXTRA_VARS]
-            timed = run_timed(cmd, ansible_env(work), work, timeout, work / f"role-{size}-{mode}-{step}.log")
+            cmd = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), str(playbook), *extra]
+            cmd += [*ROLE_TOOLS[tool], *EXTRA_VARS]
+            timed = run_timed(cmd, ansible_env(work), work, timeout, work / f"{tool}-{size}-{mode}-{step}.log")
             recap = RECAP.findall(timed.output)
             changed = int(recap[-1][1]) if recap else None
             failed = int(recap[-1][3]) if recap else None
-            row = {"sim": mode, "tool": "role", "step": step, "rc": timed.rc, "seconds": timed.seconds}
+            row = {"sim": mode, "tool": tool, "step": step, "rc": timed.rc, "seconds": timed.seconds}
             row.update(request_stats(sim.log()))
             row.update({"max_rss_mb": timed.max_rss_mb, "changed_tasks": changed, "failed_tasks": failed})
             if timed.rc != 0:
                 row["error"] = timed.output[-2000:]
             rows.append(row)
-            print(f"  {mode:<5} role {step:<10} {timed.seconds:8.2f}s {row['requests']:6d} requests rc={timed.rc}")
+            print(f"  {mode:<5} {tool:<5} {step:<10} {timed.seconds:8.2f}s {row['requests']:6d} requests rc={timed.rc}")
     return rows
 
 
@@ -146,7 +150,7 @@ def add_ratios(rows: list[dict[str, Any]]) -> None:
     deck = {(r["sim"], r["step"]): r for r in rows if r["tool"] == "deck"}
     for row in rows:
         other = deck.get((row["sim"], RATIOS.get(row["step"], "")))
-        if row["tool"] == "role" and other and other["seconds"] > 0:
+        if row["tool"] in ROLE_TOOLS and other and other["seconds"] > 0:
             row["ratio_vs"] = "deck " + other["step"]
             row["time_ratio"] = row["seconds"] / other["seconds"]
             row["request_ratio"] = row["requests"] / max(1, other["requests"])
@@ -201,7 +205,7 @@ def memory_growth(results: list[dict[str, Any]]) -> list[str]:
     for small, large in itertools.pairwise(results):
         added = large["entities"] - small["entities"]
         growth = []
-        for tool, step in (("role", "first"), ("role", "noop"), ("deck", "sync"), ("deck", "diff")):
+        for tool, step in itertools.product((*ROLE_TOOLS, "deck"), ("first", "noop", "sync", "diff")):
             before, after = (
                 next(
                     (r["max_rss_mb"] for r in size["rows"] if (r["sim"], r["tool"], r["step"]) == (mode, tool, step)),
@@ -220,7 +224,7 @@ def memory_growth(results: list[dict[str, Any]]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000", help="comma-separated consumer counts (default 100,1000)")
-    parser.add_argument("--only", choices=("role", "deck"), help="measure one tool only")
+    parser.add_argument("--only", choices=(*ROLE_TOOLS, "deck"), help="measure one tool only")
     parser.add_argument("--modes", default="plain,kong", help="simulator modes: plain, kong (default both)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per run (default 1800)")
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
@@ -248,9 +252,14 @@ def main() -> None:
             print(f"N={size} ({entities} entities)")
             rows = []
             for mode in modes:
-                for tool, measure in (("role", measure_role), ("deck", measure_deck)):
+                for tool in (*ROLE_TOOLS, "deck"):
                     if args.only in (None, tool):
-                        runs = [measure(size, work, args.timeout, mode) for _run in range(max(1, args.repeat))]
+                        runs = [
+                            measure_deck(size, work, args.timeout, mode)
+                            if tool == "deck"
+                            else measure_role(size, work, args.timeout, mode, tool)
+                            for _run in range(max(1, args.repeat))
+                        ]
                         rows += median_rows(runs)
             add_ratios(rows)
             results.append({"size": size, "entities": entities, "rows": rows})

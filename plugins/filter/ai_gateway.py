@@ -13,7 +13,11 @@ from typing import Any
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_checks import gateway_errors
-from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_model import gateway_entities, normalised
+from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_model import (
+    INPUTS,
+    gateway_entities,
+    normalised,
+)
 from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_prune import (
     CREDENTIALS,
     IDENTITY,
@@ -24,25 +28,6 @@ from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_prune im
     identities,
     listings,
     tagged,
-)
-
-INPUTS = (
-    "admin_url",
-    "tag",
-    "extra_tags",
-    "prune",
-    "models",
-    "tiers",
-    "consumers",
-    "policies",
-    "global_policies",
-    "key_names",
-    "bearer_auth",
-    "hide_credentials",
-    "rate_limit_policy",
-    "redis",
-    "upstream_algorithm",
-    "healthchecks",
 )
 
 

@@ -30,3 +30,14 @@ def connection_argument_spec() -> dict[str, Any]:
 
 def state_argument_spec() -> dict[str, Any]:
     return dict(state=dict(type="str", default="present", choices=["present", "absent"]))
+
+
+def gateway_argument_spec() -> dict[str, Any]:
+    """ai_gateway_converge: the connection options, the role's description and two of its switches."""
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        inputs=dict(type="dict", required=True),
+        adopt_untagged=dict(type="bool", default=False),
+        workers=dict(type="int", default=4),
+    )
+    return argument_spec

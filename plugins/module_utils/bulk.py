@@ -114,7 +114,8 @@ class BulkRun:
         ``prune_tags``: after the items, delete the entities carrying all these tags that no item describes."""
         self.spec = ENTITIES[collection]
         self.collection = collection
-        self.client = SnapshotClient(client)
+        # a SnapshotClient given is shared with other steps of the same run (listings read once per run)
+        self.client = client if isinstance(client, SnapshotClient) else SnapshotClient(client)
         self.connection = {k: v for k, v in connection.items() if k in CONNECTION_OPTIONS}
         self.defaults = defaults or {}
         self.items = items

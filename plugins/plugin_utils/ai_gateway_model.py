@@ -21,6 +21,25 @@ from ansible_collections.aigateway.kong.plugins.module_utils.ai_gateway_terms im
     PROVIDER_HOSTS,
 )
 
+# The role variables the model reads, without their ai_gateway_ prefix (the role's vars/main.yml __ai_gateway_inputs)
+INPUTS = (
+    "admin_url",
+    "tag",
+    "extra_tags",
+    "prune",
+    "models",
+    "tiers",
+    "consumers",
+    "policies",
+    "global_policies",
+    "key_names",
+    "bearer_auth",
+    "hide_credentials",
+    "rate_limit_policy",
+    "redis",
+    "upstream_algorithm",
+    "healthchecks",
+)
 PLUGINS_KEY = "plugins"  # the policy entry that names Kong plugins directly
 ROUTE_FIELDS = ("paths", "methods", "hosts", "protocols", "strip_path")
 SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._~-]")

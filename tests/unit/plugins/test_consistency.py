@@ -17,7 +17,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITI
 from kongsim.model import load_entities
 
 ROOT = Path(__file__).resolve().parents[3]
-TASK_MODULES = ("kong_entities", "kong_export", "kong_info")  # modules that are not one entity's
+TASK_MODULES = ("ai_gateway_converge", "kong_entities", "kong_export", "kong_info")  # not one entity's
 PREFIX = "ansible_collections.aigateway.kong.plugins"
 
 
@@ -74,7 +74,7 @@ def test_kong_info_lists_every_entity_and_filters_by_every_parent() -> None:
 def test_the_readme_module_table_names_every_module() -> None:
     readme = (ROOT / "README.md").read_text()
     table = readme[readme.index("| Module |") :].split("\n\n", 1)[0]
-    rows = re.findall(r"^\| `(kong_\w+)` \|", table, re.MULTILINE)
+    rows = re.findall(r"^\| `((?:kong|ai_gateway)_\w+)` \|", table, re.MULTILINE)
     assert sorted(rows) == sorted(spec_modules())
 
 

@@ -1,0 +1,35 @@
+# Copyright (c) aigateway.kong contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ai_gateway_converge: always in the controller process (the role's model is controller code); where the
+other modules would hand over to their module process, this one says why it cannot run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_converge import GATEWAY
+from ansible_collections.aigateway.kong.plugins.plugin_utils.inprocess import TaskAction
+
+DESCRIPTION = "(the gateway description: the role's ai_gateway_* variables)"
+
+
+class ActionModule(TaskAction):
+    task = GATEWAY
+
+    def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
+        reason = self.module_reason(task_vars or {})
+        if reason:
+            return {
+                "failed": True,
+                "changed": False,
+                "msg": "ai_gateway_single_task needs the role's tasks to run in the controller process, and here "
+                "%s; leave ai_gateway_single_task false for this host" % reason,
+            }
+        return super().run(tmp, task_vars)
+
+    def run_in_process(self, args: dict[str, Any], check_mode: bool, diff: bool) -> dict[str, Any]:
+        result = super().run_in_process(args, check_mode, diff)
+        shown = result.get("invocation", {}).get("module_args", {})
+        if "inputs" in shown:  # every key and password of the gateway: not echoed, even masked
+            shown["inputs"] = DESCRIPTION
+        return result
