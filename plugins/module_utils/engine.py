@@ -403,7 +403,7 @@ class Engine:
         }
 
     def diff(self, before: Any, after: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        if before is None and after is None:
+        if (before is None and after is None) or before is after:  # the same entity: nothing changed
             return {}, {}
         if before is None or after is None or not before or not after:
             return self.mask(before or {}), self.mask(after or {})
