@@ -27,9 +27,7 @@ class ActionModule(TaskAction):
             }
         return super().run(tmp, task_vars)
 
-    def run_in_process(self, args: dict[str, Any], check_mode: bool, diff: bool) -> dict[str, Any]:
-        result = super().run_in_process(args, check_mode, diff)
-        shown = result.get("invocation", {}).get("module_args", {})
-        if "inputs" in shown:  # every key and password of the gateway: not echoed, even masked
-            shown["inputs"] = DESCRIPTION
-        return result
+    def shown_args(self, params: dict[str, Any]) -> dict[str, Any]:
+        # the description holds every key and password of the gateway, and can be thousands of entries long:
+        # not echoed, even masked
+        return dict(params, inputs=DESCRIPTION)

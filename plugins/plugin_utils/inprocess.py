@@ -96,6 +96,10 @@ class TaskAction(ActionBase):
         result.update(self.run_in_process(args, bool(self._task.check_mode), bool(self._task.diff)))
         return result
 
+    def shown_args(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The options as ``invocation`` shows them (then masked): all of them, as a module shows them."""
+        return params
+
     def run_in_process(self, args: dict[str, Any], check_mode: bool, diff: bool) -> dict[str, Any]:
         """What the module returns for ``args``, computed in this process."""
         checked = ArgumentSpecValidator(self.task.argument_spec(), **self.task.rules()).validate(args)
@@ -110,7 +114,7 @@ class TaskAction(ActionBase):
         else:
             outcome = run_task(self.task, params, check_mode, diff, warnings.append)
             result, no_log = outcome.module_result(), outcome.no_log(no_log)
-        result["invocation"] = {"module_args": params}
+        result["invocation"] = {"module_args": self.shown_args(params)}
         if warnings:
             result["warnings"] = warnings
         return json.loads(json.dumps(mask_secrets(result, no_log)))

@@ -168,3 +168,14 @@ def test_one_task_refuses_as_the_role_refuses(
     refusal = next(t for t in per_type.tasks if t.failed).msg
     assert refusal.startswith("Invalid gateway description: "), refusal
     assert one[ONE_TASK].msg == refusal and second_sim.request_log() == []
+
+
+def test_one_task_says_why_it_cannot_run_outside_the_controller_process(
+    tmp_path: Path, collection_path: Path, inventory: Path, kongsim: Any
+) -> None:
+    extra = {"ai_gateway_admin_url": kongsim.url, "ai_gateway_single_task": True, "aigateway_kong_inprocess": False}
+    run = playbook(tmp_path / "run", collection_path, SITE, extra, inventory=inventory, verbosity=0, diff=False)
+    assert run.rc != 0 and run[ONE_TASK].failed, run.summary()
+    msg = run[ONE_TASK].msg
+    assert "aigateway_kong_inprocess is false" in msg and "ai_gateway_single_task false" in msg, msg
+    assert kongsim.request_log() == []
