@@ -153,19 +153,15 @@ class HttpTransport:
         if authorization and "Authorization" not in sent:
             sent["Authorization"] = authorization
         manager = self.manager(self.proxy(url))
-        limit = urllib3.Timeout(connect=timeout, read=timeout)
+        options = dict(body=data, headers=sent, timeout=urllib3.Timeout(connect=timeout, read=timeout))
         try:
             if self.insecure:
                 with warnings.catch_warnings():
                     # validate_certs=false is the user's explicit choice; do not print urllib3's warning on stderr
                     warnings.simplefilter("ignore", InsecureRequestWarning)
-                    answer = manager.urlopen(
-                        method, target, body=data, headers=sent, timeout=limit, retries=False, redirect=False
-                    )
+                    answer = manager.request(method, target, retries=False, redirect=False, **options)
             else:
-                answer = manager.urlopen(
-                    method, target, body=data, headers=sent, timeout=limit, retries=False, redirect=False
-                )
+                answer = manager.request(method, target, retries=False, redirect=False, **options)
         except (HTTPError, OSError) as exc:
             raise TransportError(failure_kind(exc), str(exc)) from exc
         return Response(answer.status, answer.data, dict(answer.headers))
