@@ -126,11 +126,16 @@ class Converge:
         return result
 
     def run(self) -> TaskResult:
-        models, consumers = normalised(self.inputs)
-        errors = gateway_errors(self.inputs, models, consumers)
-        if errors:
+        try:
+            models, consumers = normalised(self.inputs)
+            errors = gateway_errors(self.inputs, models, consumers)
+            desired = None if errors else gateway_entities(self.inputs, models, consumers)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:  # the role's argument spec prevents these
+            # the values are not quoted: they may be keys or passwords
+            message = "Invalid gateway description: inputs do not have the shape of the role's variables (%s)"
+            return TaskResult.failure(message % type(exc).__name__, changed=False)
+        if errors or desired is None:
             return TaskResult.failure("Invalid gateway description: %s" % "; ".join(errors), changed=False)
-        desired = gateway_entities(self.inputs, models, consumers)
         # one snapshot of each listing for the whole run: the read, the collision check, every type's apply
         # and the pruning plan share it (writes keep it current, as within one kong_entities task)
         self.client = SnapshotClient(KongClient.from_params(self.connection, warn=self.warn))

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_converge import APPLY, IDENTITY_FIELDS, PRUNE
+from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_converge import (
+    APPLY,
+    IDENTITY_FIELDS,
+    PRUNE,
+    Converge,
+)
 
 ROLE = Path(__file__).resolve().parents[4] / "roles" / "ai_gateway"
 
@@ -22,3 +27,10 @@ def test_types_are_applied_and_pruned_in_the_role_tasks_order() -> None:
     assert reports == [report for _v, _c, report in APPLY]
     prune = yaml.safe_load((ROLE / "tasks" / "prune.yml").read_text())
     assert prune[-1]["loop"] == list(PRUNE)
+
+
+def test_inputs_of_another_shape_fail_in_one_line_without_their_values() -> None:
+    inputs = {"tag": "t", "models": "not-a-list-secret", "consumers": [], "tiers": []}
+    outcome = Converge({}, inputs, False, 1, False, False, lambda _message: None).run()
+    assert outcome.failed and "Invalid gateway description" in outcome.values["msg"]
+    assert "not-a-list-secret" not in outcome.values["msg"]
