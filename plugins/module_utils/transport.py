@@ -37,7 +37,7 @@ else:
     URLLIB3_IMPORT_ERROR = None
 
 HAS_URLLIB3 = urllib3 is not None
-POOL_SIZE = 32  # connections kept per Admin API origin: more than kong_entities ever uses workers
+POOL_SIZE = 32  # keep-alive connections kept per Admin API origin (kong_entities' workers each use one at a time)
 # Sent with every request, as requests sent them (a proxy or Kong sees the same request as before).
 DEFAULT_HEADERS = {"Accept-Encoding": "gzip, deflate", "Connection": "keep-alive"}
 
