@@ -32,6 +32,15 @@ def kongsim() -> Iterator[Any]:
         sim.stop()
 
 
+@pytest.fixture
+def second_sim() -> Iterator[Any]:
+    """Another fresh simulator, for tests that compare two Kongs (``kongsim`` and this one)."""
+    from kongsim import KongSim
+
+    with KongSim(host="127.0.0.1", port=0) as sim:
+        yield sim
+
+
 @pytest.fixture(scope="session")
 def collection_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A collections path whose ansible_collections/aigateway/kong is this repository."""

@@ -16,16 +16,13 @@ DESCRIPTION = "(the gateway description: the role's ai_gateway_* variables)"
 class ActionModule(TaskAction):
     task = GATEWAY
 
-    def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
-        reason = self.module_reason(task_vars or {})
-        if reason:
-            return {
-                "failed": True,
-                "changed": False,
-                "msg": "ai_gateway_single_task needs the role's tasks to run in the controller process, and here "
-                "%s; leave ai_gateway_single_task false for this host" % reason,
-            }
-        return super().run(tmp, task_vars)
+    def hand_over(self, reason: str, task_vars: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "failed": True,
+            "changed": False,
+            "msg": "ai_gateway_single_task needs the role's tasks to run in the controller process, and here "
+            "%s; leave ai_gateway_single_task false for this host" % reason,
+        }
 
     def shown_args(self, params: dict[str, Any]) -> dict[str, Any]:
         # the description holds every key and password of the gateway, and can be thousands of entries long:

@@ -26,6 +26,7 @@ from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_prune im
     by_item,
     collisions,
     identities,
+    is_identities,
     listings,
     tagged,
 )
@@ -67,7 +68,7 @@ def ai_gateway_entities(inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def ai_gateway_collisions(existing: Any, desired: Mapping[str, Any], tag: str) -> list[str]:
-    return collisions(by_item(existing), desired, tag)
+    return collisions(by_item(existing), desired if is_identities(desired) else identities(desired), tag)
 
 
 def ai_gateway_prune_plan(state: Mapping[str, Any]) -> dict[str, Any]:

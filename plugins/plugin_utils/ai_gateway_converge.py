@@ -38,6 +38,7 @@ from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_prune im
     PrunePlan,
     PruneRefused,
     collisions,
+    identities,
     tagged,
 )
 
@@ -144,7 +145,7 @@ class Converge:
         except KongError as exc:
             return TaskResult.failure(exc.describe("read Kong information"), changed=False, **error_details(exc))
         if not self.adopt_untagged:
-            found = collisions(existing, desired, self.tag)
+            found = collisions(existing, identities(desired), self.tag)
             if found:
                 return TaskResult.failure(collision_message(found, self.tag), changed=False)
         applied: dict[str, Any] = {}

@@ -141,17 +141,17 @@ def identities(desired: Mapping[str, Any]) -> dict[str, Any]:
     Far smaller than the entities, so the role passes this to the check rather than every entity."""
     scopes = ("service", "route", "consumer")
     return {
-        "names": {
-            kind: sorted({str(e.get(field)) for e in desired[kind] if e.get(field)}) for kind, field in IDENTITY.items()
-        },
+        "names": {kind: sorted(str(n) for n in names(desired[kind], field) if n) for kind, field in IDENTITY.items()},
         "global_plugins": sorted({p["name"] for p in desired["plugins"] if not any(p.get(s) for s in scopes)}),
     }
 
 
-def collisions(existing: Mapping[str, list[dict[str, Any]]], desired: Mapping[str, Any], tag: str) -> list[str]:
-    """Entities the role would manage that exist in Kong without its tag; ``desired`` is the entities or their
-    ``identities``."""
-    known = desired if "names" in desired and "global_plugins" in desired else identities(desired)
+def is_identities(desired: Mapping[str, Any]) -> bool:
+    return set(desired) == {"names", "global_plugins"}
+
+
+def collisions(existing: Mapping[str, list[dict[str, Any]]], known: Mapping[str, Any], tag: str) -> list[str]:
+    """Entities the role would manage that exist in Kong without its tag; ``known``: the desired ``identities``."""
     global_plugins = set(known["global_plugins"])
     out = []
     for kind, field in IDENTITY.items():

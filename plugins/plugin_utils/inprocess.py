@@ -89,12 +89,15 @@ class TaskAction(ActionBase):
         reason = self.module_reason(task_vars)
         display.vvv("%s: %s" % (self.module, "running the module: " + reason if reason else "running in-process"))
         if reason:
-            args = self._task.args
-            result.update(self._execute_module(module_name=self.module, module_args=args, task_vars=task_vars))
+            result.update(self.hand_over(reason, task_vars))
             return result
         args = plain(self._task.args)
         result.update(self.run_in_process(args, bool(self._task.check_mode), bool(self._task.diff)))
         return result
+
+    def hand_over(self, reason: str, task_vars: dict[str, Any]) -> dict[str, Any]:
+        """The task's result when it cannot run in this process (``reason``): its module's."""
+        return self._execute_module(module_name=self.module, module_args=self._task.args, task_vars=task_vars)
 
     def shown_args(self, params: dict[str, Any]) -> dict[str, Any]:
         """The options as ``invocation`` shows them (then masked): all of them, as a module shows them."""

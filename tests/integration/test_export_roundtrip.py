@@ -11,11 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from helpers import admin
 from helpers.certs import make_cert
@@ -24,12 +22,6 @@ from kongsim import KongSim
 
 REPO = Path(__file__).resolve().parents[2]
 DECK_STATE = REPO / "tests" / "fixtures" / "deck" / "sample-state.yaml"
-
-
-@pytest.fixture
-def second_sim() -> Iterator[Any]:
-    with KongSim(host="127.0.0.1", port=0) as sim:
-        yield sim
 
 
 def export_and_converge(tmp_path: Path, collections: Path, source: Any, target: Any,

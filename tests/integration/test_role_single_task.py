@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +16,11 @@ import yaml
 from helpers import admin
 from helpers.kong_state import normalised, playbook
 from helpers.playbook import PlaybookRun, is_validation
-from kongsim import KongSim
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / "playbooks" / "site.yml"
 ONE_TASK = "Converge Kong to the gateway description in one task"
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
-
-
-@pytest.fixture
-def second_sim() -> Iterator[Any]:
-    with KongSim(host="127.0.0.1", port=0) as sim:
-        yield sim
 
 
 @pytest.fixture
