@@ -1,6 +1,6 @@
 """The decK 1.4 state file holding what the ai_gateway role creates for a bench inventory.
 
-It mirrors the role's mapping (plugins/plugin_utils/ai_gateway_model.py) for the features bench/gen_inventory.py
+It mirrors the role's mapping (plugins/module_utils/gateway/model.py) for the features bench/gen_inventory.py
 uses: services, routes, the pre-function (Bearer), key-auth and ai-proxy plugins of each model, the
 upstream and targets of the self-hosted model, and each consumer with its key-auth key and its
 rate-limiting plugin, all carrying the same tag. The one difference: decK 1.4 predates plugin
@@ -35,7 +35,7 @@ def role_model() -> Any:
     from helpers.importable import ensure_collection_importable
 
     ensure_collection_importable()
-    return importlib.import_module("ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_model")
+    return importlib.import_module("ansible_collections.aigateway.kong.plugins.module_utils.gateway.model")
 
 
 @functools.cache

@@ -1,9 +1,9 @@
 # Copyright (c) aigateway.kong contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Regenerate plugins/module_utils/plugin_secrets.py from Kong's plugin schemas.
+"""Regenerate plugins/module_utils/secrets/generated.py from Kong's plugin schemas.
 
 Usage: python3 hacking/generate_plugin_secrets.py [DIR_WITH_plugin-*.json [OUTPUT]]
-(default: the Kong 3.9 schemas kept in tests/kongsim/data/schemas, written to plugins/module_utils/plugin_secrets.py)
+(default: the Kong 3.9 schemas kept in tests/kongsim/data/schemas, written to plugins/module_utils/secrets/generated.py)
 
 A config field is secret when the schema marks it ``encrypted`` or ``referenceable``. Deprecated
 shorthand fields (``config.redis_password``) are secret when they are, or when they mirror a secret field.
@@ -33,9 +33,9 @@ PLUGIN_SECRET_PATHS = {
 
 
 def load_derivation() -> Any:
-    """module_utils/schema_secrets.py, the one derivation of secret paths from a schema (loaded by file path)."""
+    """module_utils/secrets/schema.py, the one derivation of secret paths from a schema (loaded by file path)."""
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    path = os.path.join(root, "plugins", "module_utils", "schema_secrets.py")
+    path = os.path.join(root, "plugins", "module_utils", "secrets", "schema.py")
     spec = importlib.util.spec_from_file_location("schema_secrets", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -43,7 +43,7 @@ def load_derivation() -> Any:
 
 
 def render(source: str) -> str:
-    """The text of plugin_secrets.py for the plugin schemas in ``source``."""
+    """The text of secrets/generated.py for the plugin schemas in ``source``."""
     lines = [HEADER]
     for filename in sorted(glob.glob(os.path.join(source, "plugin-*.json"))):
         with open(filename, encoding="utf-8") as handle:
@@ -63,7 +63,8 @@ def render(source: str) -> str:
 def main() -> int:
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     source = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "tests", "kongsim", "data", "schemas")
-    target = sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "plugins", "module_utils", "plugin_secrets.py")
+    default = os.path.join(root, "plugins", "module_utils", "secrets", "generated.py")
+    target = sys.argv[2] if len(sys.argv) > 2 else default
     with open(target, "w", encoding="utf-8") as handle:
         handle.write(render(source))
     return 0

@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_checks import gateway_errors
-from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_model import (
+from ansible_collections.aigateway.kong.plugins.module_utils.gateway.checks import gateway_errors
+from ansible_collections.aigateway.kong.plugins.module_utils.gateway.model import (
     INPUTS,
     gateway_entities,
     normalised,
 )
-from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_prune import (
+from ansible_collections.aigateway.kong.plugins.module_utils.gateway.prune import (
     CREDENTIALS,
     IDENTITY,
     PrunePlan,

@@ -72,7 +72,7 @@ msg:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.aigateway.kong.plugins.module_utils.argspec import gateway_argument_spec
+from ansible_collections.aigateway.kong.plugins.module_utils.api.argspec import gateway_argument_spec
 
 
 def main() -> None:

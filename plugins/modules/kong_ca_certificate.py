@@ -64,8 +64,8 @@ msg:
   sample: CA certificate created
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import CA_CERTIFICATE
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import CA_CERTIFICATE
 
 
 def main() -> None:

@@ -70,8 +70,8 @@ msg:
   sample: certificate created
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import CERTIFICATE
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import CERTIFICATE
 
 
 def main() -> None:

@@ -67,8 +67,8 @@ msg:
   sample: consumer 'team-search' created
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import CONSUMER
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import CONSUMER
 
 
 def main() -> None:

@@ -119,12 +119,11 @@ msg:
   sample: acl 'gpt-users' created
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import selected_entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import CREDENTIALS
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import CREDENTIAL_TASK, run_module
 
 
 def main() -> None:
-    selected_entity_module(CREDENTIALS, "type")
+    run_module(CREDENTIAL_TASK)
 
 
 if __name__ == "__main__":

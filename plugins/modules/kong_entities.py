@@ -198,8 +198,8 @@ msg:
   sample: "consumers: 1 created, 999 unchanged"
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BULK
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import run_module
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk.run import BULK
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import run_module
 
 
 def main() -> None:

@@ -118,8 +118,8 @@ notes:
   elements: str
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.export_task import EXPORT
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import run_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import run_module
+from ansible_collections.aigateway.kong.plugins.module_utils.export.task import EXPORT
 
 
 def main() -> None:

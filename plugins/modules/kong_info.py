@@ -135,8 +135,8 @@ entities:
       host: api.openai.com
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.info import INFO
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import run_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.info import INFO
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import run_module
 
 
 def main() -> None:

@@ -85,8 +85,8 @@ msg:
   sample: key 'signing-2026' created
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import KEY
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import KEY
 
 
 def main() -> None:

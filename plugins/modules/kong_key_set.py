@@ -51,8 +51,8 @@ msg:
   sample: key set 'llm-signing' created
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import KEY_SET
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import KEY_SET
 
 
 def main() -> None:

@@ -125,8 +125,8 @@ msg:
   sample: plugin 'team-search-limit' created
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import PLUGIN
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import PLUGIN
 
 
 def main() -> None:

@@ -133,8 +133,8 @@ msg:
   sample: route 'llm-chat' updated
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import ROUTE
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import ROUTE
 
 
 def main() -> None:

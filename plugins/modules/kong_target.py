@@ -72,8 +72,8 @@ msg:
   sample: target '10.0.0.11:8080' created
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import TARGET
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import TARGET
 
 
 def main() -> None:

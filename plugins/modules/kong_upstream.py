@@ -118,8 +118,8 @@ msg:
   sample: upstream 'llm-replicas' unchanged
 """
 
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import entity_module
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import UPSTREAM
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import entity_module
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import UPSTREAM
 
 
 def main() -> None:

@@ -10,7 +10,8 @@ passed through JSON as a module's result is. The module runs instead when the co
 with become, async or a task ``environment`` (which only the module process would see), when
 ``urllib3`` is missing on the controller, or when the variable ``aigateway_kong_inprocess`` is false.
 
-Each action plugin names its module's ``Task`` (``runner.Task``); nothing else.
+One action plugin serves every module (``plugins/action/module_task.py``; ``meta/runtime.yml`` routes each
+module to it); it runs the module's ``Task`` (``runner.Task``), found by the module's name.
 
 PRIVATE: plugin_utils is not a public API of the collection and may change at any time.
 """
@@ -25,9 +26,10 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
-from ansible_collections.aigateway.kong.plugins.module_utils.runner import Task, run_task
-from ansible_collections.aigateway.kong.plugins.module_utils.transport import HAS_URLLIB3
+from ansible_collections.aigateway.kong.plugins.module_utils.api.transport import HAS_URLLIB3
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import Task, run_task
 from ansible_collections.aigateway.kong.plugins.plugin_utils.masking import mask_secrets
+from ansible_collections.aigateway.kong.plugins.plugin_utils.module_tasks import TASKS
 
 SWITCH = "aigateway_kong_inprocess"
 display = Display()
@@ -56,16 +58,19 @@ def plain(value: Any) -> Any:
 
 
 class TaskAction(ActionBase):
-    """Runs ``task`` in this process when that is equivalent to running its module, else the module."""
+    """Runs the task's module in this process when that is equivalent to running the module, else the module."""
 
     _supports_check_mode = True
     _supports_async = True
-    task: Task
 
     @property
     def module(self) -> str:
-        """The module's FQCN."""
-        return "aigateway.kong." + self.task.module
+        """The module's FQCN (the task may name it by its short name under ``collections``)."""
+        return "aigateway.kong." + self._task.resolved_action.rpartition(".")[2]
+
+    @property
+    def task(self) -> Task:
+        return TASKS[self.module.rpartition(".")[2]]
 
     def module_reason(self, task_vars: dict[str, Any]) -> str | None:
         """Why the module must run instead (None: in-process is equivalent)."""
@@ -99,10 +104,6 @@ class TaskAction(ActionBase):
         """The task's result when it cannot run in this process (``reason``): its module's."""
         return self._execute_module(module_name=self.module, module_args=self._task.args, task_vars=task_vars)
 
-    def shown_args(self, params: dict[str, Any]) -> dict[str, Any]:
-        """The options as ``invocation`` shows them (then masked): all of them, as a module shows them."""
-        return params
-
     def run_in_process(self, args: dict[str, Any], check_mode: bool, diff: bool) -> dict[str, Any]:
         """What the module returns for ``args``, computed in this process."""
         checked = ArgumentSpecValidator(self.task.argument_spec(), **self.task.rules()).validate(args)
@@ -117,7 +118,7 @@ class TaskAction(ActionBase):
         else:
             outcome = run_task(self.task, params, check_mode, diff, warnings.append)
             result, no_log = outcome.module_result(), outcome.no_log(no_log)
-        result["invocation"] = {"module_args": self.shown_args(params)}
+        result["invocation"] = {"module_args": self.task.shown_args(params)}
         if warnings:
             result["warnings"] = warnings
         return json.loads(json.dumps(mask_secrets(result, no_log)))

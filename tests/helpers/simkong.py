@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ansible_collections.aigateway.kong.plugins.module_utils.transport import Response, TransportError
+from ansible_collections.aigateway.kong.plugins.module_utils.api.transport import Response, TransportError
 from kongsim.app import App
 from kongsim.model import EntityDef
 from kongsim.rules import daos

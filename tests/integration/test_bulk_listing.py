@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils import bulk
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk import run as bulk
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from helpers.certs import make_cert
 from kongsim import KongSim

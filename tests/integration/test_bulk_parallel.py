@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BulkRun
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk.run import BulkRun
 from kongsim import KongSim
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

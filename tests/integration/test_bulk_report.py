@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BulkRun
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk.run import BulkRun
 
 
 def bulk(sim: Any, items: list[dict[str, Any]], report: str) -> dict[str, Any]:

@@ -6,7 +6,8 @@ import importlib
 from typing import Any
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils import bulk, runner
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk import run as bulk
+from ansible_collections.aigateway.kong.plugins.module_utils.entity import runner
 
 PREFIX = "ansible_collections.aigateway.kong.plugins.modules."
 

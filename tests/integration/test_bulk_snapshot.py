@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils.bulk_snapshot import SnapshotClient
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient, quote_key
-from ansible_collections.aigateway.kong.plugins.module_utils.errors import (
+from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient, quote_key
+from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import (
     KongAPIError,
     KongConnectionError,
 )
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk.snapshot import SnapshotClient
 from kongsim import KongSim
 
 

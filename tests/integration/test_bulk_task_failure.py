@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from ansible_collections.aigateway.kong.plugins.module_utils.bulk import BulkRun
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk.run import BulkRun
 
 ITEMS = [{"username": f"user-{i}"} for i in range(200)]
 

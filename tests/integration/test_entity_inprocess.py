@@ -328,9 +328,9 @@ def test_no_option_name_triggers_the_modules_password_warning() -> None:
         (root / "ansible_collections" / "aigateway").mkdir(parents=True)
         (root / "ansible_collections" / "aigateway" / "kong").symlink_to(Path(__file__).resolve().parents[2])
         sys.path.insert(0, str(root))
-    from ansible_collections.aigateway.kong.plugins.module_utils.info import info_argument_spec
-    from ansible_collections.aigateway.kong.plugins.module_utils.runner import EntityTask
-    from ansible_collections.aigateway.kong.plugins.module_utils.specs import CREDENTIALS, ENTITIES
+    from ansible_collections.aigateway.kong.plugins.module_utils.entity.info import info_argument_spec
+    from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import EntityTask
+    from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import CREDENTIALS, ENTITIES
 
     specs = [EntityTask.of(spec).argument_spec() for spec in ENTITIES.values()]
     specs += [EntityTask(CREDENTIALS, "type").argument_spec(), info_argument_spec()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.aigateway.kong.plugins.module_utils.hooks import certificate_digest
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.hooks import certificate_digest
 from helpers import admin
 from helpers.bulk_info import assert_bulk_info, bulk_info_tasks
 from helpers.certs import make_cert

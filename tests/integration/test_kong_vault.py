@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import VAULT
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import VAULT
 from helpers import admin
 from helpers.bulk_info import assert_bulk_info, bulk_info_tasks
 from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task

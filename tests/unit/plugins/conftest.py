@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
-from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine
+from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.engine import Engine
 from helpers.simkong import SimKong
 
 

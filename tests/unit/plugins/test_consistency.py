@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 import yaml
-from ansible_collections.aigateway.kong.plugins.module_utils import bulk, info
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import ENTITIES, MANAGED
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk import run as bulk
+from ansible_collections.aigateway.kong.plugins.module_utils.entity import info
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import ENTITIES, MANAGED
 from kongsim.model import load_entities
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -38,11 +39,13 @@ def test_every_module_is_a_spec_or_a_task_module() -> None:
     assert file_names("modules") == spec_modules()
 
 
-def test_every_module_has_its_action_plugin_running_it() -> None:
-    assert file_names("action") == spec_modules()
-    for name in spec_modules():
-        action = importlib.import_module(f"{PREFIX}.action.{name}").ActionModule
-        assert action.task.module == name
+def test_every_module_is_routed_to_the_one_action_plugin_running_its_task() -> None:
+    from ansible_collections.aigateway.kong.plugins.plugin_utils.module_tasks import TASKS
+
+    assert file_names("action") == {"module_task"}
+    routing = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())["plugin_routing"]["modules"]
+    assert routing == {name: {"action_plugin": "aigateway.kong.module_task"} for name in spec_modules()}
+    assert {name: task.module for name, task in TASKS.items()} == {name: name for name in spec_modules()}
 
 
 def test_the_action_group_holds_every_module() -> None:
@@ -57,7 +60,7 @@ def test_kong_entities_takes_every_managed_entity() -> None:
 
 
 def test_kong_export_exports_every_managed_entity() -> None:
-    from ansible_collections.aigateway.kong.plugins.module_utils import export_task
+    from ansible_collections.aigateway.kong.plugins.module_utils.export import task as export_task
 
     assert export_task.export_argument_spec()["entities"]["choices"] == list(MANAGED)
     assert documented_choices("kong_export", "entities") == list(MANAGED)

@@ -8,8 +8,8 @@ import threading
 import time
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils.bulk_lanes import identities, lanes, run_lanes
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import CREDENTIALS, ENTITIES
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk.lanes import identities, lanes, run_lanes
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import CREDENTIALS, ENTITIES
 
 
 def test_identities_name_every_way_kong_tells_items_apart() -> None:

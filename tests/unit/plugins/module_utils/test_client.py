@@ -8,13 +8,13 @@ import json
 import re
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient, check_tls_files
-from ansible_collections.aigateway.kong.plugins.module_utils.errors import (
+from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient, check_tls_files
+from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import (
     KongAPIError,
     KongConnectionError,
     KongValidationError,
 )
-from ansible_collections.aigateway.kong.plugins.module_utils.transport import Response, TransportError
+from ansible_collections.aigateway.kong.plugins.module_utils.api.transport import Response, TransportError
 
 
 class Scripted:

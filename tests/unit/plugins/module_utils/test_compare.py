@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils.compare import (
+from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongValidationError
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.compare import (
     LIST,
     MASK,
     RECORD,
@@ -17,9 +18,11 @@ from ansible_collections.aigateway.kong.plugins.module_utils.compare import (
     mask_paths,
     values_at,
 )
-from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongValidationError
-from ansible_collections.aigateway.kong.plugins.module_utils.hooks import normalize_target_address, parse_service_url
-from ansible_collections.aigateway.kong.plugins.module_utils.plugin_secrets import PLUGIN_SECRET_PATHS
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.hooks import (
+    normalize_target_address,
+    parse_service_url,
+)
+from ansible_collections.aigateway.kong.plugins.module_utils.secrets.generated import PLUGIN_SECRET_PATHS
 
 
 def test_subset_ignores_defaults_kong_filled():

@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils.compare import MASK
-from ansible_collections.aigateway.kong.plugins.module_utils.engine import Engine
-from ansible_collections.aigateway.kong.plugins.module_utils.errors import KongError, KongValidationError
-from ansible_collections.aigateway.kong.plugins.module_utils.hooks import basic_auth_hash
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import (
+from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongError, KongValidationError
+from ansible_collections.aigateway.kong.plugins.module_utils.api.transport import TransportError
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.compare import MASK
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.engine import Engine
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.hooks import basic_auth_hash
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import (
     CERTIFICATE,
     CONSUMER,
     CREDENTIALS,
@@ -19,7 +20,6 @@ from ansible_collections.aigateway.kong.plugins.module_utils.specs import (
     TARGET,
     UPSTREAM,
 )
-from ansible_collections.aigateway.kong.plugins.module_utils.transport import TransportError
 from helpers.certs import make_cert
 
 AI_PROXY = {"route_type": "llm/v1/chat", "model": {"provider": "openai", "name": "gpt-4o"}}
@@ -346,7 +346,7 @@ def test_post_409_without_a_matching_entity_names_the_create(kong, make_client):
 
 
 def test_secrets_are_found_in_options_before_validation():
-    from ansible_collections.aigateway.kong.plugins.module_utils.runner import EntityTask
+    from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import EntityTask
 
     credentials = EntityTask(CREDENTIALS, "type")
     assert credentials.raw_secrets({"type": "key-auth", "key": "k-1"}) == {"k-1"}

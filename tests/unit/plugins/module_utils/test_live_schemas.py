@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils import live_schemas
-from ansible_collections.aigateway.kong.plugins.module_utils.live_schemas import LiveSecrets
-from ansible_collections.aigateway.kong.plugins.module_utils.schema_secrets import schema_secret_paths
-from ansible_collections.aigateway.kong.plugins.module_utils.specs import PLUGIN
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import PLUGIN
+from ansible_collections.aigateway.kong.plugins.module_utils.secrets import live as live_schemas
+from ansible_collections.aigateway.kong.plugins.module_utils.secrets.live import LiveSecrets
+from ansible_collections.aigateway.kong.plugins.module_utils.secrets.schema import schema_secret_paths
 
 LLM_BUDGET = json.loads(
     (Path(__file__).resolve().parents[3] / "fixtures" / "schemas" / "plugin-llm-budget.json").read_text()

@@ -1,6 +1,6 @@
 # Copyright (c) aigateway.kong contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""plugin_secrets.py is what hacking/generate_plugin_secrets.py makes from the schemas in the repository."""
+"""module_utils/secrets/generated.py is what hacking/generate_plugin_secrets.py makes from the repository's schemas."""
 
 from __future__ import annotations
 
@@ -19,5 +19,5 @@ def test_generated_file_is_current():
     spec = importlib.util.spec_from_file_location("generate_plugin_secrets", script)
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
-    with open(os.path.join(ROOT, "plugins", "module_utils", "plugin_secrets.py"), encoding="utf-8") as handle:
+    with open(os.path.join(ROOT, "plugins", "module_utils", "secrets", "generated.py"), encoding="utf-8") as handle:
         assert handle.read() == generator.render(SCHEMAS), "run: python hacking/generate_plugin_secrets.py"

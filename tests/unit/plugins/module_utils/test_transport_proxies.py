@@ -4,8 +4,8 @@ all with use_proxy off."""
 from __future__ import annotations
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.module_utils import transport as transport_module
-from ansible_collections.aigateway.kong.plugins.module_utils.transport import HttpTransport, without_userinfo
+from ansible_collections.aigateway.kong.plugins.module_utils.api import transport as transport_module
+from ansible_collections.aigateway.kong.plugins.module_utils.api.transport import HttpTransport, without_userinfo
 
 
 @pytest.fixture

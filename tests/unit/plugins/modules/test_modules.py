@@ -9,7 +9,7 @@ import json
 
 import pytest
 from ansible.module_utils.testing import patch_module_args
-from ansible_collections.aigateway.kong.plugins.module_utils.client import KongClient
+from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
 from helpers.certs import make_cert
 
 PREFIX = "ansible_collections.aigateway.kong.plugins.modules."

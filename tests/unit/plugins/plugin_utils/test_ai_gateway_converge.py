@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from ansible_collections.aigateway.kong.plugins.plugin_utils.ai_gateway_converge import (
+from ansible_collections.aigateway.kong.plugins.module_utils.gateway.converge import (
     APPLY,
     IDENTITY_FIELDS,
     PRUNE,
