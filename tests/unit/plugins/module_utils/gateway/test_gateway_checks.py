@@ -7,10 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ansible_collections.aigateway.kong.plugins.filter.ai_gateway import ai_gateway_entities
-from unit.plugins.plugin_utils.gateway_inputs import inputs
+from ansible_collections.aigateway.kong.plugins.module_utils.gateway.checks import gateway_errors
+from ansible_collections.aigateway.kong.plugins.module_utils.gateway.model import normalised
+from unit.plugins.module_utils.gateway.gateway_inputs import inputs
 
 MODEL = {"name": "m", "provider": "openai"}
+REPLICAS = {"upstream_url": "http://h:1", "replicas": [{"target": "a:1"}]}
+
+
+def errors(**changes: Any) -> list[str]:
+    values = inputs(**changes)
+    return gateway_errors(values, *normalised(values))
+
 
 CASES: list[tuple[dict[str, Any], str]] = [
     ({"tag": "a,b"}, "ai_gateway_tag 'a,b' must be printable ASCII without ',' or '/'"),
@@ -20,6 +28,7 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ({"key_names": []}, "ai_gateway_key_names needs at least one header name"),
     ({"models": [MODEL, dict(MODEL, provider="cohere")]}, "model name 'm' is used more than once"),
     ({"models": [dict(MODEL, name="my model")]}, "model 'my model': name may only contain"),
+    ({"models": [dict(MODEL, routes=[{"name": "r 1"}])]}, "model 'm': route name 'r 1' may only contain"),
     ({"models": [dict(MODEL, paths=["chat"])]}, "model 'm': path 'chat' must start with /"),
     ({"models": [dict(MODEL, allow=["vip"])]}, "model 'm': allow names 'vip', which is neither a tier nor a group"),
     (
@@ -32,8 +41,12 @@ CASES: list[tuple[dict[str, Any], str]] = [
         "model 'm': a replica target is listed more than once",
     ),
     (
-        {"models": [dict(MODEL, upstream_url="http://h:1", upstream_name="10.0.0.1", replicas=[{"target": "a:1"}])]},
+        {"models": [dict(MODEL, upstream_name="10.0.0.1", **REPLICAS)]},
         "upstream name '10.0.0.1' must be a hostname",
+    ),
+    (
+        {"models": [dict(MODEL, upstream_name="u", **REPLICAS), dict(MODEL, name="n", upstream_name="u", **REPLICAS)]},
+        "upstream name 'u' is used by more than one model",
     ),
     (
         {"models": [dict(MODEL, upstream_url="ftp://h/v1")]},
@@ -45,10 +58,15 @@ CASES: list[tuple[dict[str, Any], str]] = [
     ),
     ({"models": [dict(MODEL, provider="anthropic")]}, "model 'm': provider anthropic needs options.anthropic_version"),
     (
+        {"models": [dict(MODEL, provider="azure", options={"azure_instance": "i"})]},
+        "model 'm': provider azure needs options.azure_deployment_id",
+    ),
+    (
         {"models": [dict(MODEL, provider="gemini", auth={"allow_override": True})]},
         "provider gemini only supports auth.allow_override false",
     ),
     ({"models": [dict(MODEL, policies={"magic": {}})]}, "model 'm': unknown policy 'magic'"),
+    ({"global_policies": {"magic": {}}}, "unknown policy 'magic' (known: "),
     (
         {"models": [dict(MODEL, routes=[{"name": "r"}]), dict(MODEL, name="n", routes=[{"name": "r"}])]},
         "route name 'r' is used by more than one model route",
@@ -70,40 +88,61 @@ CASES: list[tuple[dict[str, Any], str]] = [
         "model 'm': policy 'plugins': 'llm-budget' must be a plugin config (a dict) or false",
     ),
     ({"consumers": [{"username": "u", "basic_auth": {"username": "u"}}]}, "basic_auth needs username and password"),
+    (
+        {
+            "consumers": [
+                {"username": "a", "basic_auth": {"username": "x", "password": "p"}},
+                {"username": "b", "basic_auth": {"username": "x", "password": "q"}},
+            ]
+        },
+        "basic_auth username 'x' is used by more than one consumer",
+    ),
+    (
+        {"consumers": [{"username": "u", "basic_auth": {"username": "u", "password": "p", "update_password": "x"}}]},
+        "consumer 'u': basic_auth.update_password must be one of always, on_create",
+    ),
     ({"consumers": [{"username": "u", "rate_limit": {"policy": "local"}}]}, "rate_limit needs at least one of"),
     (
         {"consumers": [{"username": "u", "rate_limit": {"minute": 1, "policy": "redis"}}]},
         "rate limit policy redis needs ai_gateway_redis.host",
+    ),
+    (
+        {"consumers": [{"username": "u", "tier": "t"}], "tiers": [{"name": "t", "rate_limit": {"minute": 1}}],
+         "rate_limit_policy": "redis"},
+        "consumer 'u': rate limit policy redis needs ai_gateway_redis.host",
     ),
 ]
 
 
 @pytest.mark.parametrize(("changes", "message"), CASES, ids=[c[1][:40] for c in CASES])
 def test_each_rule_names_what_is_wrong(changes: dict[str, Any], message: str) -> None:
-    errors = ai_gateway_entities(inputs(**changes))["errors"]
-    assert len([e for e in errors if message in e]) >= 1, errors
+    found = errors(**changes)
+    assert [e for e in found if message in e], found
 
 
 def test_all_problems_are_reported_at_once() -> None:
     changes: dict[str, Any] = {}
     for case, _message in (CASES[0], CASES[1], CASES[2], CASES[4]):
         changes.update(case)
-    errors = ai_gateway_entities(inputs(**changes))["errors"]
-    assert len(errors) == 4, errors
+    assert len(errors(**changes)) == 4, errors(**changes)
 
 
 def test_a_valid_description_has_no_errors() -> None:
     model = dict(
         MODEL, upstream_url="http://llm.internal:8000/v1", replicas=[{"target": "127.0.0.1:8101"}], allow=["gold"]
     )
-    consumers = [{"username": "u", "tier": "gold", "keys": ["k"], "basic_auth": {"username": "u", "password": "p"}}]
-    out = ai_gateway_entities(
-        inputs(
-            models=[model],
-            tiers=[{"name": "gold", "rate_limit": {"minute": 5}}],
-            consumers=consumers,
-            tag="gw-1",
-            prune=True,
-        )
+    basic = {"username": "u", "password": "p", "update_password": "on_create"}
+    consumers = [
+        {"username": "u", "tier": "gold", "keys": ["k"], "basic_auth": basic},
+        {"username": "v", "basic_auth": {"username": "v", "password": "p", "update_password": ""}},  # the default
+    ]
+    found = errors(
+        models=[model],
+        tiers=[{"name": "gold", "rate_limit": {"minute": 5}}],
+        consumers=consumers,
+        policies={"cors": {"origins": ["*"]}, "plugins": {"llm-budget": False}},
+        global_policies={"prometheus": {}},
+        tag="gw-1",
+        prune=True,
     )
-    assert out["errors"] == []
+    assert found == []
