@@ -12,8 +12,8 @@ then measures, each tool on a fresh simulator (tests/kongsim/serve.py on 127.0.0
 
 and for each:
 
-* role:  (a) first converge, (b) no-op re-converge, (c) ``--check`` run on the converged gateway, one task
-  per entity type (``role``) and in one task (``role1``: ``ai_gateway_single_task=true``);
+* role:  (a) first converge, (b) no-op re-converge, (c) ``--check`` run on the converged gateway
+  (``playbooks/site.yml``, the role as a user runs it);
 * decK:  ``deck sync`` (first), ``deck sync`` (again), ``deck diff`` on the synced state.
 
 Per step: wall time, Admin API requests (the simulator's request log), writes, the controller's peak
@@ -21,7 +21,7 @@ RSS, and the ratio role/decK (first converge vs first sync, no-op and check vs `
 Prints a table and writes JSON to bench/results/ (not committed). Loopback only; every run has a timeout.
 
     .venv/bin/python bench/converge_bench.py [--sizes 100,1000,3000] [--modes plain,kong] [--repeat 3]
-        [--only role|role1|deck] [-e VAR=VALUE]
+        [--only role|deck] [-e VAR=VALUE]
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ RATIOS = {"first": "sync", "noop": "diff", "check": "diff"}
 
 COLLECTION = [REPO]  # --collection: the collection root whose role and playbook are measured
 EXTRA_VARS: list[str] = []  # --extra-vars, passed to every role run
-# the role's two ways to converge: a task per entity type, and ai_gateway_single_task
-ROLE_TOOLS = {"role": [], "role1": ["-e", "ai_gateway_single_task=true"]}
+# the role as measured, and the extra arguments of its runs
+ROLE_TOOLS: dict[str, list[str]] = {"role": []}
 MODES = {"plain": None, "kong": "kong"}  # --modes: simulator mode -> its --service-time
 
 

@@ -11,15 +11,14 @@ version_added: 0.2.0
 author:
   - aigateway maintainers (@aigateway)
 description:
-  - What the R(aigateway.kong.ai_gateway,ansible_collections.aigateway.kong.docsite.role) role does with
-    O(inputs) when its variable C(ai_gateway_single_task) is true, in one task instead of one per entity type.
-    Use the role; this module is the step it runs.
-  - Computes the entities the description needs, checks the description, lists what Kong holds, refuses to take
-    over entities without the gateway's tag (unless O(adopt_untagged)), applies upstreams, targets, services,
-    routes, consumers, key-auth keys, basic-auth credentials, ACL groups and plugins in that order, each type
-    exactly as M(aigateway.kong.kong_entities) applies it, and prunes what inventory no longer describes when
-    the description asks for it. The result tells, per type, what changed.
-  - Runs in the controller process only (an action plugin); it fails on a host whose tasks would run elsewhere.
+  - The step the R(aigateway.kong.ai_gateway,ansible_collections.aigateway.kong.docsite.role) role runs with
+    O(inputs), its variables. Use the role; this module is how it converges Kong.
+  - Computes the entities the description needs and checks the description, then lists what Kong holds (once per
+    entity type for the whole run), refuses to take over entities without the gateway's tag (unless
+    O(adopt_untagged)), applies each entity type in dependency order exactly as M(aigateway.kong.kong_entities)
+    applies it, and, when the description asks for pruning, removes the gateway's entities it no longer describes,
+    children first, with the engine of O(aigateway.kong.kong_entities#module:prune).
+  - The result says per entity type what was created, updated and deleted.
 extends_documentation_fragment:
   - aigateway.kong.connection
   - aigateway.kong.attributes
@@ -41,47 +40,78 @@ options:
     default: 4
 notes:
   - Keys, passwords and provider credentials are masked in the result, and O(inputs) is not echoed back.
+  - A parent the description no longer holds is kept, and named in a warning, while it holds entities without the
+    gateway's tag (Kong would delete them with it, or refuse to delete it).
 seealso:
+  - role: aigateway.kong.ai_gateway
   - module: aigateway.kong.kong_entities
 """
 
 EXAMPLES = r"""
-- name: What the ai_gateway role runs with ai_gateway_single_task=true
+# What the ai_gateway role runs; a playbook uses the role (roles: [aigateway.kong.ai_gateway]).
+- name: Converge Kong to a one-model gateway
   aigateway.kong.ai_gateway_converge:
-    admin_url: http://127.0.0.1:8001
-    inputs: "{{ __ai_gateway_inputs }}"
+    admin_url: "{{ kong_admin_url }}"
+    inputs:
+      admin_url: "{{ kong_admin_url }}"
+      tag: team-llm
+      extra_tags: []
+      prune: false
+      models:
+        - name: openai-chat
+          provider: openai
+          model: gpt-4o-mini
+          auth:
+            header_name: Authorization
+            header_value: "{vault://env/openai-bearer}"
+      tiers: [{name: standard, rate_limit: {minute: 10}}]
+      consumers: [{username: alice, tier: standard, keys: ["{{ alice_api_key }}"]}]
+      policies: {}
+      global_policies: {}
+      key_names: [apikey]
+      bearer_auth: true
+      hide_credentials: true
+      rate_limit_policy: local
+      redis: {}
+      upstream_algorithm: round-robin
+      healthchecks: {}
+  register: gateway
+
+- name: What changed
+  ansible.builtin.debug:
+    msg: "{{ gateway.report }}"
 """
 
 RETURN = r"""
-types:
+report:
   description:
-    - Per entity type, in the order applied, what its step reported, C(changed) and C(msg) (the counts, or the
-      items that failed, as M(aigateway.kong.kong_entities) words them). Pruning steps are named C(pruned <type>).
+    - One line per entity type, in the order applied, then one per type pruned (C(pruned <type>)): how many entities
+      were created, updated, deleted or failed, with their names (the first ten), and how many were unchanged.
     - Each change itself is in the task's diff, shown with C(--diff).
-  returned: when Kong was changed or read
-  type: dict
+  returned: when Kong was read
+  type: list
+  elements: str
   sample:
-    consumers:
-      changed: true
-      msg: "consumers: 1 created, 999 unchanged"
+    - "consumers: 1 created (alice), 999 unchanged"
+    - "pruned consumers: 1 deleted (consumer 'bob')"
+changes:
+  description: Per step of the report, the names of the entities by what happened to them.
+  returned: when Kong was read
+  type: dict
+  sample: {consumers: {created: [alice], unchanged: [bob]}}
 msg:
-  description: The steps' messages, or why the run stopped.
+  description: The report's lines joined, or why the run stopped.
   returned: always
   type: str
   sample: "upstreams: 1 unchanged; targets: 2 unchanged; services: 4 unchanged"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.aigateway.kong.plugins.module_utils.api.argspec import gateway_argument_spec
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import run_module
+from ansible_collections.aigateway.kong.plugins.module_utils.gateway.converge import GATEWAY
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=gateway_argument_spec(), supports_check_mode=True)
-    module.fail_json(
-        msg="ai_gateway_converge runs in the controller process only, as an action plugin; it reached a module "
-        "process, so leave ai_gateway_single_task false for this host",
-        invocation={"module_args": {}},  # the description holds every key and password: never echoed
-    )
+    run_module(GATEWAY)
 
 
 if __name__ == "__main__":

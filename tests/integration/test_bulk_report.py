@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk.run import BulkRun
+
+pytestmark = pytest.mark.kong
+
 
 
 def bulk(sim: Any, items: list[dict[str, Any]], report: str) -> dict[str, Any]:
@@ -13,16 +17,16 @@ def bulk(sim: Any, items: list[dict[str, Any]], report: str) -> dict[str, Any]:
     return BulkRun(client, "consumers", items, {"admin_url": sim.url}, diff=True, report=report).run()
 
 
-def test_only_changed_and_failed_items_are_returned(kongsim: Any) -> None:
+def test_only_changed_and_failed_items_are_returned(kong: Any) -> None:
     items = [{"username": f"user-{i}", "custom_id": f"c-{i}"} for i in range(5)]
-    first = bulk(kongsim, items, "changed")
+    first = bulk(kong, items, "changed")
     assert first["changed"] and [r["index"] for r in first["results"]] == [0, 1, 2, 3, 4]
     assert first["msg"] == "consumers: 5 created"
 
     items[3]["custom_id"] = "c-3b"  # one change, one failure (an id that does not exist), the rest unchanged
     items.append({"username": "user-x", "id": "00000000-0000-4000-8000-000000000000", "state": "absent"})
     items.append({"username": "user-9", "colour": "red"})
-    again = bulk(kongsim, items, "changed")
+    again = bulk(kong, items, "changed")
     assert [(r["index"], r.get("changed"), bool(r.get("failed"))) for r in again["results"]] == [
         (3, True, False),
         (6, False, True),
@@ -32,28 +36,28 @@ def test_only_changed_and_failed_items_are_returned(kongsim: Any) -> None:
     assert again["failed"] and again["msg"].startswith("1 of 7 consumers failed: items[6] (consumer 'user-9')")
 
 
-def test_all_is_one_result_per_item(kongsim: Any) -> None:
+def test_all_is_one_result_per_item(kong: Any) -> None:
     items = [{"username": "a"}, {"username": "b"}]
-    bulk(kongsim, items, "all")
-    result = bulk(kongsim, items, "all")
+    bulk(kong, items, "all")
+    result = bulk(kong, items, "all")
     assert not result["changed"] and [r["item"]["username"] for r in result["results"]] == ["a", "b"]
     assert all("index" not in r for r in result["results"])
-    assert bulk(kongsim, items, "changed")["results"] == []
+    assert bulk(kong, items, "changed")["results"] == []
 
 
-def test_ids_name_every_item_in_order_whatever_is_reported(kongsim: Any) -> None:
+def test_ids_name_every_item_in_order_whatever_is_reported(kong: Any) -> None:
     items = [{"username": "a"}, {"username": "b"}, {"username": "c"}]
-    first = bulk(kongsim, items, "changed")
+    first = bulk(kong, items, "changed")
     held = {c["username"]: c["id"] for c in (r["consumer"] for r in first["results"])}
     assert first["ids"] == [held["a"], held["b"], held["c"]]
 
     items[1] = {"username": "b", "state": "absent"}  # deleted: still named; a failure: None
     items.append({"username": "d", "colour": "red"})
-    again = bulk(kongsim, items, "changed")
+    again = bulk(kong, items, "changed")
     assert [r["index"] for r in again["results"]] == [1, 3]
     assert again["ids"] == [held["a"], held["b"], held["c"], None]
 
-    client = KongClient(kongsim.url, sleep=lambda _seconds: None)
-    preview = BulkRun(client, "consumers", [{"username": "a"}, {"username": "new"}], {"admin_url": kongsim.url},
+    client = KongClient(kong.url, sleep=lambda _seconds: None)
+    preview = BulkRun(client, "consumers", [{"username": "a"}, {"username": "new"}], {"admin_url": kong.url},
                       check_mode=True, report="changed").run()
     assert preview["ids"] == [held["a"], None]  # check mode: what would be created has no id yet

@@ -9,6 +9,9 @@ import pytest
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk import run as bulk
 from ansible_collections.aigateway.kong.plugins.module_utils.entity import runner
 
+pytestmark = pytest.mark.kong
+
+
 PREFIX = "ansible_collections.aigateway.kong.plugins.modules."
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import socket
 from typing import Any
 
+import pytest
 from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk.run import BulkRun
+
+pytestmark = pytest.mark.kong
+
 
 ITEMS = [{"username": f"user-{i}"} for i in range(200)]
 
@@ -15,7 +19,7 @@ def bulk_task(name: str, **options: Any) -> dict[str, Any]:
     return {"name": name, "aigateway.kong.kong_entities": dict(entity="consumers", items=ITEMS, **options)}
 
 
-def test_a_ca_path_that_does_not_exist_fails_the_task_once(kongsim: Any, run_playbook: Any, tmp_path: Any) -> None:
+def test_a_ca_path_that_does_not_exist_fails_the_task_once(kong: Any, run_playbook: Any, tmp_path: Any) -> None:
     missing = str(tmp_path / "missing-ca.pem")
     run = run_playbook(
         [
@@ -26,14 +30,14 @@ def test_a_ca_path_that_does_not_exist_fails_the_task_once(kongsim: Any, run_pla
                 "vars": {"aigateway_kong_inprocess": False},
             },
         ],
-        sim=kongsim,
+        sim=kong,
     )
     for name in ("in-process", "module"):
         result = run[name]
         assert result.failed, run.summary()
         assert result.result["msg"] == f"ca_path '{missing}' does not exist"
         assert "results" not in result.result
-    assert kongsim.request_log() == []
+    assert kong.request_log() == []
 
 
 def test_an_unreachable_admin_api_is_said_once_for_every_item() -> None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from helpers import admin
 from helpers.certs import make_cert
 from helpers.lifecycle import task
+
+pytestmark = pytest.mark.kong
+
 
 M = "aigateway.kong."
 CERT = make_cert("gw.example.test", dns_names=("gw.example.test",))
@@ -33,25 +37,25 @@ def gateway_tasks() -> list[dict[str, Any]]:
     ]
 
 
-def test_preview_apply_converged(kongsim: Any, run_playbook: Any) -> None:
+def test_preview_apply_converged(kong: Any, run_playbook: Any) -> None:
     extra = {"team_a_key": "preview-key-8c1f"}
-    preview = run_playbook(gateway_tasks(), sim=kongsim, check=True, diff=True, extra_vars=extra)
+    preview = run_playbook(gateway_tasks(), sim=kong, check=True, diff=True, extra_vars=extra)
     assert preview.rc == 0, preview.summary()
     changed = {t.name for t in preview.tasks if t.changed}
     assert changed == {t["name"] for t in gateway_tasks()} - {"info"}, changed
-    assert kongsim.writes() == [], kongsim.writes()
+    assert kong.writes() == [], kong.writes()
     assert all(t.diff.get("after") for t in preview.tasks if t.changed), [t.diff for t in preview.tasks]
 
-    applied = run_playbook(gateway_tasks(), sim=kongsim, diff=True, extra_vars=extra)
+    applied = run_playbook(gateway_tasks(), sim=kong, diff=True, extra_vars=extra)
     assert applied.rc == 0, applied.summary()
     assert {t.name for t in applied.tasks if t.changed} == changed
     assert len(applied["info"].result["entities"]) == 3
 
-    again = run_playbook(gateway_tasks(), sim=kongsim, check=True, diff=True, extra_vars=extra)
+    again = run_playbook(gateway_tasks(), sim=kong, check=True, diff=True, extra_vars=extra)
     assert again.rc == 0 and [t.name for t in again.tasks if t.changed] == [], again.summary()
     assert all(t.writes == [] for t in again.tasks)
-    route = admin.entity(kongsim, "/routes/chat")
-    assert route is not None and route["service"]["id"] == admin.entity(kongsim, "/services/llm")["id"]
-    [limit] = [p for p in admin.listing(kongsim, "/plugins") if p["name"] == "rate-limiting"]
+    route = admin.entity(kong, "/routes/chat")
+    assert route is not None and route["service"]["id"] == admin.entity(kong, "/services/llm")["id"]
+    [limit] = [p for p in admin.listing(kong, "/plugins") if p["name"] == "rate-limiting"]
     assert limit["route"]["id"] == route["id"] and limit["config"]["minute"] == 30
     assert "preview-key-8c1f" not in preview.output + applied.output + again.output

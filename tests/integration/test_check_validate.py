@@ -8,6 +8,9 @@ import pytest
 import requests
 from helpers.lifecycle import task
 
+pytestmark = pytest.mark.kong
+
+
 M = "aigateway.kong."
 RL = "rate-limiting"
 
@@ -19,7 +22,8 @@ REFUSALS = [
     pytest.param(M + "kong_route", {"name": "bad", "service": "llm", "paths": ["~/chat/(unclosed"]},
                  "invalid regex", "[fields: paths.1]", id="route-regex"),
     pytest.param(M + "kong_plugin", {"name": "ai-proxy", "service": "llm", "config": {"route_type": "llm/v1/chat"}},
-                 "config.model", "[fields: config.model.provider]", id="ai-proxy-without-model"),
+                 "config.model", "[fields: config.model.provider]", id="ai-proxy-without-model",
+                 marks=pytest.mark.min_kong("3.6")),
     pytest.param(M + "kong_plugin", {"name": "pre-function", "service": "llm",
                                      "config": {"access": ["this is not lua("]}},
                  "error parsing pre-function", "[fields: config.access.1]", id="pre-function-lua"),
@@ -36,14 +40,14 @@ def writes(requests_log: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize(("module", "args", "message", "fields"), REFUSALS)
-def test_check_mode_fails_as_the_run_would(kongsim: Any, run_playbook: Any, module: str, args: dict[str, Any],
+def test_check_mode_fails_as_the_run_would(kong: Any, run_playbook: Any, module: str, args: dict[str, Any],
                                            message: str, fields: str) -> None:
     tasks = [
         task("service", M + "kong_service", {"name": "llm", "url": "https://api.openai.test"}),
         task("check", module, args, check_mode=True, ignore_errors=True),
         task("real", module, args, ignore_errors=True),
     ]
-    run = run_playbook(tasks, sim=kongsim, diff=True)
+    run = run_playbook(tasks, sim=kong, diff=True)
     check, real = run["check"], run["real"]
     assert check.failed, run.summary()
     assert message in check.msg and fields in check.msg, check.msg
@@ -51,7 +55,7 @@ def test_check_mode_fails_as_the_run_would(kongsim: Any, run_playbook: Any, modu
     assert real.failed and check.msg == real.msg, (check.msg, real.msg)
 
 
-def test_valid_change_is_predicted_and_nothing_written(kongsim: Any, run_playbook: Any) -> None:
+def test_valid_change_is_predicted_and_nothing_written(kong: Any, run_playbook: Any) -> None:
     plugin = {"name": RL, "service": "llm", "config": {"minute": 5, "policy": "local"}}
     tasks = [
         task("service", M + "kong_service", {"name": "llm", "url": "https://api.openai.test"}),
@@ -61,7 +65,7 @@ def test_valid_change_is_predicted_and_nothing_written(kongsim: Any, run_playboo
         task("check new route", M + "kong_route", {"name": "chat", "service": "llm", "paths": ["~/chat/v[0-9]+$"]},
              check_mode=True),
     ]
-    run = run_playbook(tasks, sim=kongsim, diff=True)
+    run = run_playbook(tasks, sim=kong, diff=True)
     unchanged, change, route = run["check unchanged"], run["check change"], run["check new route"]
     assert not unchanged.changed and schema_posts(unchanged.requests) == [], unchanged.requests
     assert change.changed and change.diff["before"]["config"]["minute"] == 5
@@ -69,12 +73,12 @@ def test_valid_change_is_predicted_and_nothing_written(kongsim: Any, run_playboo
     assert schema_posts(change.requests) == ["/schemas/plugins/validate"]
     assert route.changed and schema_posts(route.requests) == ["/schemas/routes/validate"]
     assert writes(change.requests) == [] and writes(route.requests) == []
-    held = requests.get(kongsim.url + "/services/llm/plugins", timeout=5).json()["data"]
+    held = requests.get(kong.url + "/services/llm/plugins", timeout=5).json()["data"]
     assert [p["config"]["minute"] for p in held] == [5]
-    assert requests.get(kongsim.url + "/routes/chat", timeout=5).status_code == 404
+    assert requests.get(kong.url + "/routes/chat", timeout=5).status_code == 404
 
 
-def test_bulk_check_validates_only_items_that_would_change(kongsim: Any, run_playbook: Any) -> None:
+def test_bulk_check_validates_only_items_that_would_change(kong: Any, run_playbook: Any) -> None:
     consumers = [{"username": "kept"}, {"username": "new"}]
     limits = [
         {"name": RL, "consumer": "kept", "config": {"minute": 5, "policy": "local"}},
@@ -87,7 +91,7 @@ def test_bulk_check_validates_only_items_that_would_change(kongsim: Any, run_pla
         task("check limits", M + "kong_entities", {"entity": "plugins", "items": limits}, check_mode=True,
              ignore_errors=True),
     ]
-    run = run_playbook(tasks, sim=kongsim, diff=True)
+    run = run_playbook(tasks, sim=kong, diff=True)
     assert run["check consumers"].changed
     assert schema_posts(run["check consumers"].requests) == ["/schemas/consumers/validate"]
     check = run["check limits"]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from helpers.certs import make_cert
 from helpers.lifecycle import task
 from helpers.playbook import GROUP
@@ -20,8 +21,15 @@ def one_line_naming(msg: str, url: str) -> bool:
 
 
 @pytest.fixture
-def tls_sim(tmp_path: Path) -> Any:
-    """A simulator serving HTTPS with a private CA and requiring a client certificate signed by it."""
+def tls_kong(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """An HTTPS Admin API with a private CA that requires a client certificate signed by it: the simulator's, or
+    the real Kong's second admin listener (kong-up with admin_ssl_* and nginx_admin_ssl_verify_client)."""
+    if request.config.getoption("--kong") == "real":
+        kong = request.getfixturevalue("kong")
+        if not kong.mtls:
+            pytest.skip("this real Kong has no Admin API listener requiring a client certificate")
+        yield kong.mtls["url"], {k: kong.mtls[k] for k in ("ca_path", "client_cert", "client_key")}
+        return
     from kongsim import KongSim
 
     ca = make_cert("aigateway test CA", is_ca=True)
@@ -34,14 +42,15 @@ def tls_sim(tmp_path: Path) -> Any:
     sim = KongSim(host="127.0.0.1", port=0, tls_cert=str(server_cert), tls_key=str(server_key),
                   client_ca=str(ca_path)).start()
     try:
-        yield sim, {"ca_path": str(ca_path), "client_cert": str(client_cert), "client_key": str(client_key)}
+        yield sim.url, {"ca_path": str(ca_path), "client_cert": str(client_cert), "client_key": str(client_key)}
     finally:
         sim.stop()
 
 
-def test_https_with_ca_and_client_certificate(tls_sim: Any, run_playbook: Any) -> None:
-    sim, files = tls_sim
-    assert sim.url.startswith("https://127.0.0.1:")
+@pytest.mark.kong
+def test_https_with_ca_and_client_certificate(tls_kong: Any, run_playbook: Any) -> None:
+    url, files = tls_kong
+    assert url.startswith("https://127.0.0.1:")
     client = {"client_cert": files["client_cert"], "client_key": files["client_key"]}
     run = run_playbook(
         [
@@ -50,20 +59,21 @@ def test_https_with_ca_and_client_certificate(tls_sim: Any, run_playbook: Any) -
             task("unknown CA", M + "kong_info", {**client}, ignore_errors=True),
             task("no client cert", M + "kong_info", {"ca_path": files["ca_path"]}, ignore_errors=True),
         ],
-        module_defaults={GROUP: {"admin_url": sim.url, "admin_retries": 0}},
+        module_defaults={GROUP: {"admin_url": url, "admin_retries": 0}},
     )
     assert run["verified"].changed and not run["verified"].failed, run.summary()
     assert not run["no validation"].failed and not run["no validation"].changed, run["no validation"].result
     for name in ("unknown CA", "no client cert"):
         t = run[name]
-        assert t.failed and one_line_naming(t.msg, sim.url), (name, t.msg)
+        assert t.failed and one_line_naming(t.msg, url), (name, t.msg)
     assert "certificate" in run["unknown CA"].msg.lower(), run["unknown CA"].msg
     # the Admin API completes the handshake and answers with nginx's 400 page: the line names the options
     no_cert = run["no client cert"].msg
     assert "No required SSL certificate was sent" in no_cert and "<html>" not in no_cert, no_cert
     assert "requires a client certificate; set client_cert and client_key" in no_cert, no_cert
-    writes = sim.writes()
-    assert [(w["method"], w["path"]) for w in writes] == [("POST", "/services")], writes
+    held = requests.get(url + "/services", verify=files["ca_path"], cert=(files["client_cert"], files["client_key"]),
+                        timeout=10).json()["data"]
+    assert [(s["name"], s["host"]) for s in held] == [("svc", "upstream.example")]
 
 
 def test_admin_token(run_playbook: Any) -> None:

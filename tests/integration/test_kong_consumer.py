@@ -1,11 +1,14 @@
-"""kong_consumer against the simulator: lifecycle, identity by username, custom_id or id."""
+"""kong_consumer against any Kong: lifecycle, identity by username, custom_id or id."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from helpers import admin
 from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+pytestmark = pytest.mark.kong
 
 CONSUMER = "aigateway.kong.kong_consumer"
 
@@ -20,16 +23,17 @@ LIFECYCLE = Lifecycle(
 )
 
 
-def test_lifecycle(kongsim: Any, run_playbook: Any) -> None:
-    run = run_playbook(lifecycle_tasks(LIFECYCLE, kongsim.url), sim=kongsim)
+
+def test_lifecycle(kong: Any, run_playbook: Any) -> None:
+    run = run_playbook(lifecycle_tasks(LIFECYCLE, kong.url), sim=kong)
     assert_lifecycle(run, LIFECYCLE)
-    assert admin.entity(kongsim, LIFECYCLE.path) is None
+    assert admin.entity(kong, LIFECYCLE.path) is None
 
 
-def test_identity(kongsim: Any, run_playbook: Any) -> None:
+def test_identity(kong: Any, run_playbook: Any) -> None:
     """A consumer found by custom_id or id can be renamed; a duplicate username is Kong's error, reported."""
-    bob = admin.create(kongsim, "/consumers", {"username": "bob", "custom_id": "c-bob"})
-    admin.create(kongsim, "/consumers", {"username": "carol"})
+    bob = admin.create(kong, "/consumers", {"username": "bob", "custom_id": "c-bob"})
+    admin.create(kong, "/consumers", {"username": "carol"})
     run = run_playbook(
         [
             task("custom_id only", CONSUMER, {"custom_id": "c-bob"}),
@@ -37,7 +41,7 @@ def test_identity(kongsim: Any, run_playbook: Any) -> None:
             task("clash", CONSUMER, {"id": bob["id"], "username": "carol"}, ignore_errors=True),
             task("delete by custom_id", CONSUMER, {"custom_id": "c-bob", "state": "absent"}),
         ],
-        sim=kongsim,
+        sim=kong,
     )
     first = run["custom_id only"]
     assert not first.failed and not first.changed and first.writes == [], (first.result, run.summary())
@@ -47,5 +51,5 @@ def test_identity(kongsim: Any, run_playbook: Any) -> None:
     clash = run["clash"]
     assert clash.failed and "carol" in clash.msg, clash.result
     assert run["delete by custom_id"].changed
-    assert admin.entity(kongsim, "/consumers/" + bob["id"]) is None
-    assert admin.entity(kongsim, "/consumers/carol") is not None
+    assert admin.entity(kong, "/consumers/" + bob["id"]) is None
+    assert admin.entity(kong, "/consumers/carol") is not None

@@ -1,4 +1,4 @@
-"""kong_consumer_credential against the simulator: every credential type, hashed basic-auth passwords."""
+"""kong_consumer_credential against any Kong: every credential type, hashed basic-auth passwords."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from helpers import admin
 from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+pytestmark = pytest.mark.kong
+
 
 CREDENTIAL = "aigateway.kong.kong_consumer_credential"
 KEY = f"key-{secrets.token_hex(8)}"
@@ -82,17 +85,17 @@ LIFECYCLES = [
 
 
 @pytest.mark.parametrize("lc", LIFECYCLES, ids=[lc.label for lc in LIFECYCLES])
-def test_lifecycle(kongsim: Any, run_playbook: Any, lc: Lifecycle) -> None:
-    consumer = admin.create(kongsim, "/consumers", {"username": "app"})
-    run = run_playbook(lifecycle_tasks(lc, kongsim.url), sim=kongsim)
+def test_lifecycle(kong: Any, run_playbook: Any, lc: Lifecycle) -> None:
+    consumer = admin.create(kong, "/consumers", {"username": "app"})
+    run = run_playbook(lifecycle_tasks(lc, kong.url), sim=kong)
     assert_lifecycle(run, lc)
     assert run[f"{lc.label}: create"].result["credential"]["consumer"]["id"] == consumer["id"]
-    assert admin.entity(kongsim, lc.path) is None
+    assert admin.entity(kong, lc.path) is None
 
 
-def test_secret_updates_reach_kong(kongsim: Any, run_playbook: Any) -> None:
+def test_secret_updates_reach_kong(kong: Any, run_playbook: Any) -> None:
     """Rotated jwt/hmac secrets and basic-auth passwords are what Kong holds afterwards."""
-    consumer = admin.create(kongsim, "/consumers", {"username": "app"})
+    consumer = admin.create(kong, "/consumers", {"username": "app"})
     run = run_playbook(
         [
             task("basic", CREDENTIAL, cred("basic-auth", username="bot", password="pw-1")),
@@ -102,19 +105,19 @@ def test_secret_updates_reach_kong(kongsim: Any, run_playbook: Any) -> None:
             task("jwt", CREDENTIAL, cred("jwt", key="iss", secret="js-1")),
             task("jwt rotate", CREDENTIAL, cred("jwt", key="iss", secret="js-2")),
         ],
-        sim=kongsim,
+        sim=kong,
     )
     assert run.rc == 0, run.summary()
     assert all(t.changed for t in run.tasks), [(t.name, t.changed) for t in run.tasks]
-    held_basic = admin.entity(kongsim, "/consumers/app/basic-auth/bot")
+    held_basic = admin.entity(kong, "/consumers/app/basic-auth/bot")
     assert held_basic["password"] == sha1_password("pw-2", consumer["id"]), held_basic
-    assert admin.entity(kongsim, "/consumers/app/hmac-auth/signer")["secret"] == "hs-2"
-    assert admin.entity(kongsim, "/consumers/app/jwt/iss")["secret"] == "js-2"
+    assert admin.entity(kong, "/consumers/app/hmac-auth/signer")["secret"] == "hs-2"
+    assert admin.entity(kong, "/consumers/app/jwt/iss")["secret"] == "js-2"
 
 
-def test_update_password_modes(kongsim: Any, run_playbook: Any) -> None:
+def test_update_password_modes(kong: Any, run_playbook: Any) -> None:
     """on_create never rewrites a password; always rewrites it only when it differs (compared by hash)."""
-    consumer = admin.create(kongsim, "/consumers", {"username": "app"})
+    consumer = admin.create(kong, "/consumers", {"username": "app"})
     base = cred("basic-auth", username="bot")
     run = run_playbook(
         [
@@ -126,22 +129,22 @@ def test_update_password_modes(kongsim: Any, run_playbook: Any) -> None:
             task("always other", CREDENTIAL, {**base, "password": "pw-3", "update_password": "always"}),
             task("no password", CREDENTIAL, {**base, "tags": ["t"]}),
         ],
-        sim=kongsim,
+        sim=kong,
     )
     assert run.rc == 0, run.summary()
     expected = {"create": True, "on_create other": False, "always same": False, "check always other": True,
                 "always other": True, "no password": True}
     assert {t.name: t.changed for t in run.tasks} == expected
     assert run["check always other"].writes == [] and run["on_create other"].writes == []
-    held = admin.entity(kongsim, "/consumers/app/basic-auth/bot")
+    held = admin.entity(kong, "/consumers/app/basic-auth/bot")
     assert held["password"] == sha1_password("pw-3", consumer["id"]) and held["tags"] == ["t"], held
 
 
-def test_errors(kongsim: Any, run_playbook: Any) -> None:
+def test_errors(kong: Any, run_playbook: Any) -> None:
     """Unknown consumer, a key taken by another consumer, a missing natural key: clear failures."""
-    admin.create(kongsim, "/consumers", {"username": "app"})
-    admin.create(kongsim, "/consumers", {"username": "other"})
-    admin.create(kongsim, "/consumers/other/key-auth", {"key": "taken-key"})
+    admin.create(kong, "/consumers", {"username": "app"})
+    admin.create(kong, "/consumers", {"username": "other"})
+    admin.create(kong, "/consumers/other/key-auth", {"key": "taken-key"})
     run = run_playbook(
         [
             task("no consumer", CREDENTIAL, {"consumer": "ghost", "type": "acl", "group": "g"}, ignore_errors=True),
@@ -149,11 +152,11 @@ def test_errors(kongsim: Any, run_playbook: Any) -> None:
             task("no username", CREDENTIAL, cred("basic-auth", password="x"), ignore_errors=True),
             task("bad type", CREDENTIAL, cred("oauth9", key="k"), ignore_errors=True),
         ],
-        sim=kongsim,
+        sim=kong,
     )
     assert run["no consumer"].failed and "ghost" in run["no consumer"].msg, run["no consumer"].result
     assert run["taken key"].failed, run["taken key"].result
     assert "taken-key" not in run["taken key"].msg, "the key-auth key is a secret and must not be echoed"
     for name in ("no username", "bad type"):
         assert run[name].failed and run[name].requests == [], (name, run[name].result, run[name].requests)
-    assert admin.entity(kongsim, "/consumers/other/key-auth/taken-key") is not None
+    assert admin.entity(kong, "/consumers/other/key-auth/taken-key") is not None

@@ -1,4 +1,4 @@
-"""kong_key against the simulator: JWK and PEM keys, in a key set; private key material never shown (Kong
+"""kong_key against any Kong: JWK and PEM keys, in a key set; private key material never shown (Kong
 returns it in clear); bulk and info."""
 
 from __future__ import annotations
@@ -7,11 +7,15 @@ import base64
 import json
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from helpers import admin
 from helpers.bulk_info import assert_bulk_info, bulk_info_tasks
 from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+pytestmark = pytest.mark.kong
+
 
 KEY = "aigateway.kong.kong_key"
 MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
@@ -45,8 +49,8 @@ JWK_NEXT, D_NEXT, _NEXT_AS_PEM = ec_key("ec-1")
 _PEM_AS_JWK, _PEM_D, PEM = ec_key("unused")
 
 
-def test_jwk_lifecycle_masks_private_members(kongsim: Any, run_playbook: Any) -> None:
-    admin.create(kongsim, "/key-sets", {"name": "llm-signing"})
+def test_jwk_lifecycle_masks_private_members(kong: Any, run_playbook: Any) -> None:
+    admin.create(kong, "/key-sets", {"name": "llm-signing"})
     lc = Lifecycle(
         module="kong_key",
         present={"name": "sig", "kid": "ec-1", "set": "llm-signing", "jwk": JWK, "tags": ["jwt"]},
@@ -57,16 +61,16 @@ def test_jwk_lifecycle_masks_private_members(kongsim: Any, run_playbook: Any) ->
         secrets=(D,),
         updates=[Update("tags", ["jwt", "current"]), Update("jwk", JWK_NEXT, secret=True)],
     )
-    run = run_playbook(lifecycle_tasks(lc, kongsim.url), sim=kongsim)
+    run = run_playbook(lifecycle_tasks(lc, kong.url), sim=kong)
     assert_lifecycle(run, lc)
     created = run["create"].result["key"]
     shown = json.loads(created["jwk"])
     assert shown["d"] == MASK and shown["x"] == json.loads(JWK)["x"], created  # the public members stay readable
-    assert created["set"]["id"] == admin.entity(kongsim, "/key-sets/llm-signing")["id"]
-    assert not [e for e in kongsim.request_log() if e["method"] == "PUT"]
+    assert created["set"]["id"] == admin.entity(kong, "/key-sets/llm-signing")["id"]
+    assert not [e for e in kong.request_log() if e["method"] == "PUT"]
 
 
-def test_pem_lifecycle_masks_the_private_key(kongsim: Any, run_playbook: Any) -> None:
+def test_pem_lifecycle_masks_the_private_key(kong: Any, run_playbook: Any) -> None:
     secret_line = PEM["private_key"].splitlines()[1]
     lc = Lifecycle(
         module="kong_key",
@@ -78,14 +82,14 @@ def test_pem_lifecycle_masks_the_private_key(kongsim: Any, run_playbook: Any) ->
         secrets=(secret_line,),
         updates=[Update("kid", "pem-2")],
     )
-    run = run_playbook(lifecycle_tasks(lc, kongsim.url), sim=kongsim)
+    run = run_playbook(lifecycle_tasks(lc, kong.url), sim=kong)
     assert_lifecycle(run, lc)
     created = run["create"].result["key"]
     assert created["pem"]["private_key"] == MASK and created["pem"]["public_key"].strip() == PEM["public_key"].strip()
 
 
-def test_bulk_and_info_and_no_private_material_in_vvv_output(kongsim: Any, run_playbook: Any) -> None:
-    admin.create(kongsim, "/key-sets", {"name": "ks"})
+def test_bulk_and_info_and_no_private_material_in_vvv_output(kong: Any, run_playbook: Any) -> None:
+    admin.create(kong, "/key-sets", {"name": "ks"})
     items = [
         {"name": "a", "kid": "ec-1", "set": "ks", "jwk": JWK},
         {"name": "b", "kid": "pem-1", "set": "ks", "pem": PEM},
@@ -97,7 +101,7 @@ def test_bulk_and_info_and_no_private_material_in_vvv_output(kongsim: Any, run_p
         task("rotate again", KEY, rotate, diff=True),
         task("info after", "aigateway.kong.kong_info", {"entity": "keys", "name": "a"}),
     ]
-    run = run_playbook(tasks, sim=kongsim, verbosity=3)
+    run = run_playbook(tasks, sim=kong, verbosity=3)
     listed = {k["name"]: k for k in assert_bulk_info(run, "keys", 2)}
     assert json.loads(listed["a"]["jwk"])["d"] == MASK and listed["b"]["pem"]["private_key"] == MASK
     assert run["rotate"].changed and not run["rotate again"].changed, run.summary()

@@ -1,12 +1,15 @@
-"""kong_plugin against the simulator: scopes, instance_name, subset-compared config, ai-proxy secrets."""
+"""kong_plugin against any Kong: scopes, instance_name, subset-compared config, ai-proxy secrets."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
 
+import pytest
 from helpers import admin
 from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+pytestmark = pytest.mark.kong
 
 PLUGIN = "aigateway.kong.kong_plugin"
 MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
@@ -27,6 +30,7 @@ LIFECYCLE = Lifecycle(
 )
 
 
+
 def seed(sim: Any) -> dict[str, dict[str, Any]]:
     service = admin.create(sim, "/services", {"name": "llm", "url": "http://llm.example"})
     route = admin.create(sim, "/services/llm/routes", {"name": "chat", "paths": ["/chat"]})
@@ -34,31 +38,31 @@ def seed(sim: Any) -> dict[str, dict[str, Any]]:
     return {"service": service, "route": route, "consumer": consumer}
 
 
-def test_lifecycle(kongsim: Any, run_playbook: Any) -> None:
-    seeded = seed(kongsim)
-    run = run_playbook(lifecycle_tasks(LIFECYCLE, kongsim.url), sim=kongsim)
+def test_lifecycle(kong: Any, run_playbook: Any) -> None:
+    seeded = seed(kong)
+    run = run_playbook(lifecycle_tasks(LIFECYCLE, kong.url), sim=kong)
     assert_lifecycle(run, LIFECYCLE)
     assert run["create"].result["plugin"]["service"]["id"] == seeded["service"]["id"]
-    assert admin.listing(kongsim, "/plugins") == []
+    assert admin.listing(kong, "/plugins") == []
 
 
-def test_instance_name_alone_identifies(kongsim: Any, run_playbook: Any) -> None:
+def test_instance_name_alone_identifies(kong: Any, run_playbook: Any) -> None:
     """instance_name is a plugin's identity: it is enough to read back and to delete one."""
-    seed(kongsim)
-    admin.create(kongsim, "/plugins", {"name": "cors", "instance_name": "cors-edge", "service": {"name": "llm"}})
+    seed(kong)
+    admin.create(kong, "/plugins", {"name": "cors", "instance_name": "cors-edge", "service": {"name": "llm"}})
     run = run_playbook(
         [
             task("check delete", PLUGIN, {"instance_name": "cors-edge", "state": "absent"}, check_mode=True),
             task("delete", PLUGIN, {"instance_name": "cors-edge", "state": "absent"}),
             task("delete again", PLUGIN, {"instance_name": "cors-edge", "state": "absent"}),
         ],
-        sim=kongsim,
+        sim=kong,
     )
     assert run.rc == 0, run.summary()
     assert run["check delete"].changed and run["check delete"].writes == []
     assert run["delete"].changed and [w["method"] for w in run["delete"].writes] == ["DELETE"]
     assert not run["delete again"].changed
-    assert admin.listing(kongsim, "/plugins") == []
+    assert admin.listing(kong, "/plugins") == []
 
 
 SCOPES: dict[str, dict[str, str]] = {
@@ -70,9 +74,9 @@ SCOPES: dict[str, dict[str, str]] = {
 }
 
 
-def test_scopes_are_distinct_identities(kongsim: Any, run_playbook: Any) -> None:
+def test_scopes_are_distinct_identities(kong: Any, run_playbook: Any) -> None:
     """One plugin name at five scopes is five plugins; each task touches only its own."""
-    seeded = seed(kongsim)
+    seeded = seed(kong)
     tasks = [task(f"create {s}", PLUGIN, {"name": "rate-limiting", **scope, "config": {"minute": 1 + i}})
              for i, (s, scope) in enumerate(SCOPES.items())]
     tasks += [task(f"again {s}", PLUGIN, {"name": "rate-limiting", **scope, "config": {"minute": 1 + i}})
@@ -85,7 +89,7 @@ def test_scopes_are_distinct_identities(kongsim: Any, run_playbook: Any) -> None
         task("delete global", PLUGIN, {"name": "rate-limiting", "state": "absent"}),
         task("delete global again", PLUGIN, {"name": "rate-limiting", "state": "absent"}),
     ]
-    run = run_playbook(tasks, sim=kongsim)
+    run = run_playbook(tasks, sim=kong)
     assert run.rc == 0, run.summary()
     for s in SCOPES:
         assert run[f"create {s}"].changed, (s, run[f"create {s}"].result)
@@ -96,7 +100,7 @@ def test_scopes_are_distinct_identities(kongsim: Any, run_playbook: Any) -> None
     assert run["delete global"].changed and not run["delete global again"].changed
     held = {
         (p["service"] and "service", p["route"] and "route", p["consumer"] and "consumer"): p["config"]["minute"]
-        for p in admin.listing(kongsim, "/plugins")
+        for p in admin.listing(kong, "/plugins")
     }
     assert held == {
         ("service", None, None): 2,
@@ -106,9 +110,9 @@ def test_scopes_are_distinct_identities(kongsim: Any, run_playbook: Any) -> None
     }, held
 
 
-def test_config_subset_and_errors(kongsim: Any, run_playbook: Any) -> None:
+def test_config_subset_and_errors(kong: Any, run_playbook: Any) -> None:
     """Only the config keys given are compared; Kong's schema errors are reported with the field."""
-    seed(kongsim)
+    seed(kong)
     base = {"name": "request-transformer", "service": "llm"}
     run = run_playbook(
         [
@@ -121,14 +125,14 @@ def test_config_subset_and_errors(kongsim: Any, run_playbook: Any) -> None:
             task("unknown plugin", PLUGIN, {"name": "no-such-plugin"}, ignore_errors=True),
             task("bad instance_name", PLUGIN, {"name": "cors", "instance_name": "bad name/1"}, ignore_errors=True),
         ],
-        sim=kongsim,
+        sim=kong,
     )
     assert run["create"].changed, run.summary()
     for name in ("kong defaults given", "subset"):
         assert not run[name].changed and run[name].writes == [], (name, run[name].result)
     change = run["change nested"]
     assert change.changed and set(change.diff["after"]) == {"config"}, change.diff
-    [plugin] = admin.listing(kongsim, "/plugins")
+    [plugin] = admin.listing(kong, "/plugins")
     assert plugin["config"]["add"]["headers"] == ["x-tenant:globex"]
     for name, word in (("unknown field", "nope"), ("unknown plugin", "no-such-plugin"),
                        ("bad instance_name", "instance_name")):
@@ -136,9 +140,10 @@ def test_config_subset_and_errors(kongsim: Any, run_playbook: Any) -> None:
         assert run[name].writes == [] or all(w["status"] >= 400 for w in run[name].writes), run[name].writes
 
 
-def test_ai_proxy_auth_header(kongsim: Any, run_playbook: Any) -> None:
+@pytest.mark.min_kong("3.6")
+def test_ai_proxy_auth_header(kong: Any, run_playbook: Any) -> None:
     """The auth header value is compared but never shown; changing it is a change."""
-    seed(kongsim)
+    seed(kong)
     key1, key2 = f"Bearer sk-{secrets.token_hex(12)}", f"Bearer sk-{secrets.token_hex(12)}"
 
     def ai_proxy(header_value: str, model: str = "gpt-4o") -> dict[str, Any]:
@@ -161,7 +166,7 @@ def test_ai_proxy_auth_header(kongsim: Any, run_playbook: Any) -> None:
             task("rotate key", PLUGIN, ai_proxy(key2, "gpt-4o-mini"), diff=True),
             task("rotate key again", PLUGIN, ai_proxy(key2, "gpt-4o-mini"), diff=True),
         ],
-        sim=kongsim,
+        sim=kong,
         diff=True,
     )
     assert run.rc == 0, run.summary()
@@ -174,7 +179,7 @@ def test_ai_proxy_auth_header(kongsim: Any, run_playbook: Any) -> None:
     assert model.changed and "gpt-4o-mini" in str(model.diff["after"]), model.diff
     rotate = run["rotate key"]
     assert rotate.changed and rotate.writes, rotate.result
-    [plugin] = admin.listing(kongsim, "/plugins")
+    [plugin] = admin.listing(kong, "/plugins")
     assert plugin["config"]["auth"]["header_value"] == key2
     assert plugin["config"]["model"]["options"]["max_tokens"] == 256
     for key in (key1, key2):

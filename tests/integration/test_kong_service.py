@@ -1,11 +1,15 @@
-"""kong_service against the simulator: lifecycle, url decomposition, set-compared tags."""
+"""kong_service against any Kong: lifecycle, url decomposition, set-compared tags."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from helpers import admin
 from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+pytestmark = pytest.mark.kong
+
 
 SERVICE = "aigateway.kong.kong_service"
 
@@ -31,16 +35,16 @@ LIFECYCLE = Lifecycle(
 )
 
 
-def test_lifecycle(kongsim: Any, run_playbook: Any) -> None:
-    run = run_playbook(lifecycle_tasks(LIFECYCLE, kongsim.url), sim=kongsim)
+def test_lifecycle(kong: Any, run_playbook: Any) -> None:
+    run = run_playbook(lifecycle_tasks(LIFECYCLE, kong.url), sim=kong)
     assert_lifecycle(run, LIFECYCLE)
-    assert admin.entity(kongsim, LIFECYCLE.path) is None
+    assert admin.entity(kong, LIFECYCLE.path) is None
 
 
-def test_equivalent_forms_are_unchanged(kongsim: Any, run_playbook: Any) -> None:
+def test_equivalent_forms_are_unchanged(kong: Any, run_playbook: Any) -> None:
     """url vs. its parts, reordered tags, Kong's own defaults: none of them is a change; id finds the entity."""
     body = {"name": "svc", "url": "http://upstream.example/api", "tags": ["b", "a"]}
-    seeded = admin.create(kongsim, "/services", body)
+    seeded = admin.create(kong, "/services", body)
     run = run_playbook(
         [
             task("url", SERVICE, {"name": "svc", "url": "http://upstream.example/api"}),
@@ -50,7 +54,7 @@ def test_equivalent_forms_are_unchanged(kongsim: Any, run_playbook: Any) -> None
             task("defaults", SERVICE, {"name": "svc", "retries": 5, "connect_timeout": 60000}),
             task("rename by id", SERVICE, {"id": seeded["id"], "name": "svc-renamed"}, diff=True),
         ],
-        sim=kongsim,
+        sim=kong,
     )
     assert run.rc == 0, run.summary()
     for name in ("url", "parts", "reordered tags", "defaults"):
@@ -59,5 +63,5 @@ def test_equivalent_forms_are_unchanged(kongsim: Any, run_playbook: Any) -> None
     renamed = run["rename by id"]
     assert renamed.changed and [w["method"] for w in renamed.writes] == ["PATCH"], renamed.writes
     assert renamed.diff == {"before": {"name": "svc"}, "after": {"name": "svc-renamed"}}, renamed.diff
-    held = admin.entity(kongsim, "/services/" + seeded["id"])
+    held = admin.entity(kong, "/services/" + seeded["id"])
     assert held is not None and held["name"] == "svc-renamed" and held["port"] == 80

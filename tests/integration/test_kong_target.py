@@ -1,11 +1,14 @@
-"""kong_target against the simulator: lifecycle, target normalisation, upstream by name or id."""
+"""kong_target against any Kong: lifecycle, target normalisation, upstream by name or id."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from helpers import admin
 from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+pytestmark = pytest.mark.kong
 
 TARGET = "aigateway.kong.kong_target"
 
@@ -20,16 +23,17 @@ LIFECYCLE = Lifecycle(
 )
 
 
-def test_lifecycle(kongsim: Any, run_playbook: Any) -> None:
-    admin.create(kongsim, "/upstreams", {"name": "pool"})
-    run = run_playbook(lifecycle_tasks(LIFECYCLE, kongsim.url), sim=kongsim)
+
+def test_lifecycle(kong: Any, run_playbook: Any) -> None:
+    admin.create(kong, "/upstreams", {"name": "pool"})
+    run = run_playbook(lifecycle_tasks(LIFECYCLE, kong.url), sim=kong)
     assert_lifecycle(run, LIFECYCLE)
-    assert admin.listing(kongsim, "/upstreams/pool/targets") == []
+    assert admin.listing(kong, "/upstreams/pool/targets") == []
 
 
-def test_target_forms(kongsim: Any, run_playbook: Any) -> None:
+def test_target_forms(kong: Any, run_playbook: Any) -> None:
     """host, host:8000 and the upstream's id name one target; another port is another target."""
-    pool = admin.create(kongsim, "/upstreams", {"name": "pool"})
+    pool = admin.create(kong, "/upstreams", {"name": "pool"})
     run = run_playbook(
         [
             task("create", TARGET, {"upstream": "pool", "target": "llm.internal"}),
@@ -40,14 +44,14 @@ def test_target_forms(kongsim: Any, run_playbook: Any) -> None:
             task("ipv6 again", TARGET, {"upstream": "pool", "target": "[::1]:8000"}),
             task("missing upstream", TARGET, {"upstream": "nope", "target": "x"}, ignore_errors=True),
         ],
-        sim=kongsim,
+        sim=kong,
     )
     assert run["create"].changed, run.summary()
     assert run["create"].result["target"]["target"] == "llm.internal:8000"
     for name in ("explicit port", "upstream id", "ipv6 again"):
         assert not run[name].changed and run[name].writes == [], (name, run[name].result)
     assert run["other port"].changed and run["ipv6"].changed
-    targets = {t["target"]: t["weight"] for t in admin.listing(kongsim, "/upstreams/pool/targets")}
+    targets = {t["target"]: t["weight"] for t in admin.listing(kong, "/upstreams/pool/targets")}
     ipv6 = "[0000:0000:0000:0000:0000:0000:0000:0001]:8000"  # Kong stores IPv6 targets expanded
     assert targets == {"llm.internal:8000": 100, "llm.internal:9000": 10, ipv6: 100}, targets
     missing = run["missing upstream"]

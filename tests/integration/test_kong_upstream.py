@@ -1,11 +1,14 @@
-"""kong_upstream against the simulator: lifecycle and subset-compared health checks."""
+"""kong_upstream against any Kong: lifecycle and subset-compared health checks."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from helpers import admin
 from helpers.lifecycle import Lifecycle, Update, assert_lifecycle, lifecycle_tasks, task
+
+pytestmark = pytest.mark.kong
 
 UPSTREAM = "aigateway.kong.kong_upstream"
 
@@ -35,15 +38,16 @@ LIFECYCLE = Lifecycle(
 )
 
 
-def test_lifecycle(kongsim: Any, run_playbook: Any) -> None:
-    run = run_playbook(lifecycle_tasks(LIFECYCLE, kongsim.url), sim=kongsim)
+
+def test_lifecycle(kong: Any, run_playbook: Any) -> None:
+    run = run_playbook(lifecycle_tasks(LIFECYCLE, kong.url), sim=kong)
     assert_lifecycle(run, LIFECYCLE)
-    assert admin.entity(kongsim, LIFECYCLE.path) is None
+    assert admin.entity(kong, LIFECYCLE.path) is None
 
 
-def test_healthchecks_subset(kongsim: Any, run_playbook: Any) -> None:
+def test_healthchecks_subset(kong: Any, run_playbook: Any) -> None:
     """Only the health-check keys given are compared; changing one nested key keeps Kong's others."""
-    admin.create(kongsim, "/upstreams", {"name": "pool", "healthchecks": {"active": {"healthy": {"interval": 10}}}})
+    admin.create(kong, "/upstreams", {"name": "pool", "healthchecks": {"active": {"healthy": {"interval": 10}}}})
     run = run_playbook(
         [
             task("same subset", UPSTREAM, {"name": "pool", "healthchecks": {"active": {"healthy": {"interval": 10}}}}),
@@ -53,7 +57,7 @@ def test_healthchecks_subset(kongsim: Any, run_playbook: Any) -> None:
             task("bad value", UPSTREAM, {"name": "pool", "healthchecks": {"active": {"type": "smtp"}}},
                  ignore_errors=True),
         ],
-        sim=kongsim,
+        sim=kong,
     )
     for name in ("same subset", "kong default"):
         t = run[name]
@@ -61,7 +65,7 @@ def test_healthchecks_subset(kongsim: Any, run_playbook: Any) -> None:
     change = run["nested change"]
     assert change.changed and set(change.diff["after"]) == {"healthchecks"}, change.diff
     assert "interval" not in str(change.diff), f"diff should show the changed path only: {change.diff}"
-    held = admin.entity(kongsim, "/upstreams/pool")["healthchecks"]["active"]
+    held = admin.entity(kong, "/upstreams/pool")["healthchecks"]["active"]
     assert held["unhealthy"]["tcp_failures"] == 4 and held["healthy"]["interval"] == 10, held
     bad = run["bad value"]
     assert bad.failed and "type" in bad.msg, bad.result

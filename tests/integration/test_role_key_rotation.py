@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from helpers.admin import listing
+
+pytestmark = pytest.mark.kong
+
 
 ROLE = {"name": "Apply the gateway", "ansible.builtin.include_role": {"name": "aigateway.kong.ai_gateway"}}
 
@@ -30,21 +34,25 @@ def keys_in(sim: Any) -> dict[str, set[str]]:
     return out
 
 
-def test_rotated_keys_are_replaced_and_the_kept_key_stays(kongsim: Any, run_playbook: Any) -> None:
-    first = run_playbook([ROLE], play_vars=gateway(kongsim, ["alice-old-key", "alice-kept-key"]))
+def test_rotated_keys_are_replaced_and_the_kept_key_stays(kong: Any, run_playbook: Any) -> None:
+    first = run_playbook([ROLE], play_vars=gateway(kong, ["alice-old-key", "alice-kept-key"]))
     assert first.rc == 0, first.summary()
-    kept_id = next(c["id"] for c in listing(kongsim, "/key-auths") if c["key"] == "alice-kept-key")
+    kept_id = next(c["id"] for c in listing(kong, "/key-auths") if c["key"] == "alice-kept-key")
+    old_id = next(c["id"] for c in listing(kong, "/key-auths") if c["key"] == "alice-old-key")
 
-    rotated = gateway(kongsim, ["alice-kept-key", "alice-new-key"])
+    rotated = gateway(kong, ["alice-kept-key", "alice-new-key"])
     preview = run_playbook([ROLE], play_vars=rotated, check=True, diff=True)
     assert preview.rc == 0, preview.summary()
-    assert preview["Remove the entities no longer described, children first"].changed, preview.summary()
-    assert keys_in(kongsim) == {"alice": {"alice-old-key", "alice-kept-key"}, "bob": {"bob-key-1"}}
+    converge = preview["Converge Kong to the gateway description"]
+    assert converge.changed and converge.writes == [], preview.summary()
+    deleted = [f"key-auth credential {old_id} of consumer 'alice'"]
+    assert converge.result["changes"]["pruned key-auths"] == {"deleted": deleted}
+    assert keys_in(kong) == {"alice": {"alice-old-key", "alice-kept-key"}, "bob": {"bob-key-1"}}
 
     run = run_playbook([ROLE], play_vars=rotated, diff=True, verbosity=3)
     assert run.rc == 0, run.summary()
-    assert keys_in(kongsim) == {"alice": {"alice-kept-key", "alice-new-key"}, "bob": {"bob-key-1"}}
-    assert next(c["id"] for c in listing(kongsim, "/key-auths") if c["key"] == "alice-kept-key") == kept_id
+    assert keys_in(kong) == {"alice": {"alice-kept-key", "alice-new-key"}, "bob": {"bob-key-1"}}
+    assert next(c["id"] for c in listing(kong, "/key-auths") if c["key"] == "alice-kept-key") == kept_id
     assert "alice-old-key" not in run.output and "alice-new-key" not in run.output
 
     again = run_playbook([ROLE], play_vars=rotated)

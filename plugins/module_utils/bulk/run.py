@@ -88,6 +88,18 @@ class Failure:
     cause: str
 
 
+def item_name(spec: EntitySpec, item: dict[str, Any]) -> str:
+    """What a person calls the item's entity: its name, under its parent's (``alice/premium``); never a secret."""
+    parts = [str(item[spec.parent.option])] if spec.parent and item.get(spec.parent.option) else []
+    for key in (*spec.identity, "name"):
+        field = spec.fields.get(key)
+        value = item.get(key)
+        if value and field is not None and not field.secret:
+            parts.append(", ".join(value) if isinstance(value, list) else str(value))
+            break
+    return "/".join(parts) or spec.name
+
+
 def item_label(spec: EntitySpec, index: int, item: Any) -> str:
     label = spec.label(item) if isinstance(item, dict) else spec.name
     return "items[%d] (%s)" % (index, label)
@@ -192,7 +204,7 @@ class BulkRun:
         failed = [f for f in failures if f is not None]
         task = self.summary(results, failed)
         if self.prune_tags:
-            prune(self, results, bool(failed), task, self.prune_tags)
+            prune(self, bool(failed), task, self.prune_tags)
         return task
 
     def apply(self, index: int, params: dict[str, Any]) -> tuple[dict[str, Any], Failure | None]:
@@ -213,6 +225,14 @@ class BulkRun:
         self.outcomes[index] = engine.outcome
         result["item"] = item
         return result, None
+
+    def changes(self) -> dict[str, list[str]]:
+        """The names of the items' entities by what happened to them (``created``, ``updated``, ...)."""
+        found: dict[str, list[str]] = {}
+        for item, outcome in zip(self.items, self.outcomes, strict=True):
+            word = outcome.value if outcome else FAILED
+            found.setdefault(word, []).append(item_name(self.spec, item) if isinstance(item, dict) else self.spec.name)
+        return found
 
     def described_id(self, index: int, result: dict[str, Any]) -> str | None:
         """The id of the entity item ``index`` stands for: the one it found, created, updated or deleted (None when

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongError, KongValidationError
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.compare import MASK, ref_id, same_set
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.versions import node_form, refusals_for
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets.generated import PLUGIN_SECRET_PATHS
 
 DEFAULT_TARGET_PORT = 8000
@@ -145,7 +146,22 @@ def find_target(engine: Any, desired: dict[str, Any]) -> Any:
 
 # -- plugins ---------------------------------------------------------------------------------
 
-SCOPES = ("route", "service", "consumer")
+
+def normalize_plugin(engine: Any, desired: dict[str, Any]) -> None:
+    """Before any write: the config in the form the managed Kong knows (deprecated shorthands), and a plugin,
+    scope, config field or value that Kong's release does not have refused by name (``versions``)."""
+    if engine.state == "absent" or not desired.get("name"):
+        return
+    schema, refusals = refusals_for(engine.client, desired)
+    if refusals:
+        raise KongValidationError("%s: %s" % (engine.label, "; ".join(refusals)))
+    if isinstance(desired.get("config"), dict):
+        desired["config"] = node_form(schema, desired["config"])
+
+
+def scopes(engine: Any) -> tuple[str, ...]:
+    """The options naming what a plugin is scoped to (``service``, ``route``, ``consumer``)."""
+    return tuple(parent.option for parent in engine.spec.scopes)
 
 
 def plugin_secret_paths(params: dict[str, Any], entity: Any = None) -> tuple[str, ...]:
@@ -160,19 +176,19 @@ def find_plugin(engine: Any, desired: dict[str, Any]) -> Any:
         found = engine.find_default(desired)
         if found or not desired.get("name"):
             return found
-    scope = {name: desired.get(name) for name in SCOPES}
+    scope = {name: desired.get(name) for name in scopes(engine)}
     if any(value is not None and ref_id(value) is None for value in scope.values()):
         return None  # a scope entity that does not exist yet cannot carry the plugin
     path = "/plugins"
-    for name in SCOPES:
-        if scope[name] is not None:
-            path = "/%ss/%s/plugins" % (name, ref_id(scope[name]))
+    for parent in engine.spec.scopes:
+        if scope[parent.option] is not None:
+            path = "/%s/%s/plugins" % (parent.collection, ref_id(scope[parent.option]))
             break
     matches = [
         plugin
         for plugin in engine.client.paginate(path)
         if plugin.get("name") == desired.get("name")
-        and all(ref_id(plugin.get(name)) == ref_id(scope[name]) for name in SCOPES)
+        and all(ref_id(plugin.get(name)) == ref_id(scope[name]) for name in scope)
     ]
     if len(matches) > 1:
         raise KongError(

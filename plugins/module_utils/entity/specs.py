@@ -274,6 +274,7 @@ PLUGIN = EntitySpec(
     return_key="plugin",
     identity=("instance_name",),
     find=hooks.find_plugin,
+    normalize=hooks.normalize_plugin,
     rules=dict(required_one_of=[("name", "instance_name", "id")]),
     dynamic_secret_paths=hooks.plugin_secret_paths,
     fields=dict(

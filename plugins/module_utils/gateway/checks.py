@@ -33,6 +33,7 @@ REQUIRED_OPTIONS = {
     "azure": ("azure_instance", "azure_deployment_id"),
 }
 POLICIES = tuple(sorted(POLICY_PLUGINS))
+UPDATE_PASSWORD = ("always", "on_create")
 PLUGIN_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -158,6 +159,10 @@ def consumer_errors(inputs: Mapping[str, Any], consumers: list[dict[str, Any]], 
         basic = given.get("basic_auth") or {}
         if basic and not (basic.get("username") and basic.get("password")):
             errors.append("consumer '%s': basic_auth needs username and password" % name)
+        if basic.get("update_password") not in (None, "", *UPDATE_PASSWORD):
+            errors.append(
+                "consumer '%s': basic_auth.update_password must be one of %s" % (name, ", ".join(UPDATE_PASSWORD))
+            )
     for given in inputs["consumers"]:
         if given.get("rate_limit") and not has_period(given["rate_limit"]):
             errors.append(

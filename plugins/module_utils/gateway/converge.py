@@ -1,14 +1,14 @@
 # Copyright (c) aigateway.kong contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The ai_gateway role in one task (``ai_gateway_single_task``): the same steps as its task files, in one call.
+"""ai_gateway_converge: the ai_gateway role's whole run, in one task.
 
-read.yml, apply.yml and prune.yml template the entity lists into a dozen tasks and register their results;
-for thousands of consumers that templating, not Kong, is most of a run. Here the same functions run on plain
-data: the model (``ai_gateway_model``), its checks, the listings, the collision check, one ``BulkRun`` per
-entity type in dependency order (exactly what each ``kong_entities`` task runs), and the pruning plan
-(``PrunePlan``, fail-closed as for the role's tasks). Messages are the role's.
+The role's variables become entities (``model``), are checked (``checks``), and Kong is converged to them: one
+listing per type for the whole run (a snapshot shared by every step), the refusal to take over entities without
+the gateway's tag (``collisions``), each type applied in the specs' dependency order exactly as kong_entities
+applies it, then, with ``prune``, the gateway's entities no longer described removed by the one prune engine
+(``bulk.prune``). The result says per type what was created, updated and deleted.
 
-INTERNAL: plugin_utils is not a public API of the collection and may change at any time.
+PRIVATE: module_utils is not a public API of the collection and may change at any time.
 """
 
 from __future__ import annotations
@@ -22,42 +22,31 @@ from ansible_collections.aigateway.kong.plugins.module_utils.api.argspec import 
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk.prune import Planner, delete, kept_message
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk.run import BulkRun
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk.snapshot import SnapshotClient
-from ansible_collections.aigateway.kong.plugins.module_utils.entity.info import list_entities
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.relations import dependency_order
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import Task, TaskResult, error_details
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import ENTITIES
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.versions import refusals_for
 from ansible_collections.aigateway.kong.plugins.module_utils.gateway.checks import gateway_errors
+from ansible_collections.aigateway.kong.plugins.module_utils.gateway.collisions import NAMED, collisions
 from ansible_collections.aigateway.kong.plugins.module_utils.gateway.model import (
     INPUTS,
     gateway_entities,
+    gateway_tags,
     normalised,
 )
-from ansible_collections.aigateway.kong.plugins.module_utils.gateway.prune import (
-    CREDENTIALS,
-    IDENTITY,
-    PrunePlan,
-    PruneRefused,
-    collisions,
-    identities,
-    tagged,
-)
+from ansible_collections.aigateway.kong.plugins.module_utils.secrets.options import items_secrets
 
-# What the listings read: the role's __ai_gateway_identity_fields
-IDENTITY_FIELDS = ["id", "name", "username", "instance_name", "target", "group", "tags", "service", "route", "consumer"]
-# apply.yml's tasks, in its order: (the entity lists' key, kong_entities entity, report)
-APPLY = (
-    ("upstreams", "upstreams", "changed"),
-    ("targets", "targets", "all"),  # pruning reads which targets each upstream keeps from these results
-    ("services", "services", "changed"),
-    ("routes", "routes", "changed"),
-    ("consumers", "consumers", "changed"),
-    ("key_auths", "key-auths", "changed"),  # pruning reads the ids
-    ("basic_auths", "basic-auths", "changed"),
-    ("acls", "acls", "changed"),
-    ("plugins", "plugins", "changed"),
-)
-# prune.yml's deletion order: children first
-PRUNE = ("plugins", "routes", "services", "targets", "upstreams", "key-auths", "basic-auths", "acls", "consumers")
+DESCRIPTION = "(the gateway description: the role's ai_gateway_* variables)"
+# role variables that are accepted and have no effect any more: the warning says what to do
+DEPRECATED_INPUTS = {
+    "single_task": "ai_gateway_single_task is deprecated and has no effect: the role always converges in one "
+    "task; remove the variable",
+}
+SHOWN_NAMES = 10  # names per line of the report; the others are counted
+REPORTED = ("created", "updated", "deleted", "failed")
 
 
 def collision_message(found: list[str], tag: str) -> str:
@@ -67,15 +56,39 @@ def collision_message(found: list[str], tag: str) -> str:
     )
 
 
-def kept_message(kept: list[str], tag: str) -> str:
-    return (
-        "Not removed, because Kong would delete entities without the tag '%s' along with them: %s. The role's own "
-        "entities inside them are removed." % (tag, ", ".join(kept))
-    )
+def report_line(step: str, changes: Mapping[str, list[str]]) -> str:
+    """``consumers: 2 created (ann, ben), 998 unchanged``."""
+    parts = []
+    for word in REPORTED:
+        names = changes.get(word) or []
+        if names:
+            more = " and %d more" % (len(names) - SHOWN_NAMES) if len(names) > SHOWN_NAMES else ""
+            parts.append("%d %s (%s%s)" % (len(names), word, ", ".join(names[:SHOWN_NAMES]), more))
+    for word, names in changes.items():
+        if word not in REPORTED and names:
+            parts.append("%d %s" % (len(names), word))
+    return "%s: %s" % (step, ", ".join(parts) or "nothing to do")
+
+
+def described_gateway(inputs: Mapping[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """The gateway's entities by collection, and every problem of its description (entities empty then)."""
+    models, consumers = normalised(inputs)
+    errors = gateway_errors(inputs, models, consumers)
+    return ({} if errors else gateway_entities(inputs, models, consumers)), errors
+
+
+def gateway_secrets(inputs: Any) -> set[str]:
+    """The secrets of a description as given (keys, passwords, provider credentials in plugin configs), before
+    and whatever its validation: they are masked in everything the task returns."""
+    try:
+        entities = gateway_entities(inputs, *normalised(inputs))
+    except (AttributeError, KeyError, TypeError, ValueError):  # a malformed description: checked later
+        return set()
+    return set().union(*(items_secrets(ENTITIES[c], items) for c, items in entities.items()))
 
 
 class Converge:
-    """One run of the role's steps against one Kong; ``secrets`` collects every value the results must mask."""
+    """One run of the role against one Kong; ``secrets`` collects every value the results must mask."""
 
     def __init__(
         self,
@@ -96,110 +109,122 @@ class Converge:
         self.diff = diff
         self.warn = warn
         self.secrets: set[str] = set()
-        self.types: dict[str, dict[str, Any]] = {}
+        self.changes: dict[str, dict[str, list[str]]] = {}
+        self.report: list[str] = []
+        self.changed = False
         self.diffs: list[Any] = []
         self.client: Any = None
 
-    def listing(self, entity: str, **scope: Any) -> list[dict[str, Any]]:
-        """The identity fields of the entities Kong holds (no secret among them), from the run's snapshot."""
-        if scope:
-            return list_entities(self.client, dict({"entity": entity, "fields": IDENTITY_FIELDS}, **scope))
-        rows = self.client.snapshot(entity).by_id.values()  # read only: the fields are copied out
-        return [{name: row[name] for name in IDENTITY_FIELDS if name in row} for row in rows]
-
-    def bulk(self, collection: str, items: list[Any], tags: list[str] | None, report: str) -> dict[str, Any]:
-        """One kong_entities task: its result, kept by type; a failed one ends the run as the play would end."""
-        run = BulkRun(
-            self.client,
-            collection,
-            items,
-            self.connection,
-            defaults={"tags": tags} if tags is not None else {},
-            check_mode=self.check_mode,
-            diff=self.diff,
-            warn=self.warn,
-            workers=self.workers,
-            report=report,
-        )
-        result = run.run()
-        self.secrets.update(run.secret_values())
-        self.diffs.extend(result.get("diff") or [])
-        return result
-
     def run(self) -> TaskResult:
         try:
-            models, consumers = normalised(self.inputs)
-            errors = gateway_errors(self.inputs, models, consumers)
-            desired = None if errors else gateway_entities(self.inputs, models, consumers)
+            desired, errors = described_gateway(self.inputs)
         except (AttributeError, KeyError, TypeError, ValueError) as exc:  # the role's argument spec prevents these
             # the values are not quoted: they may be keys or passwords
             message = "Invalid gateway description: inputs do not have the shape of the role's variables (%s)"
             return TaskResult.failure(message % type(exc).__name__, changed=False)
-        if errors or desired is None:
+        if errors:
             return TaskResult.failure("Invalid gateway description: %s" % "; ".join(errors), changed=False)
-        # one snapshot of each listing for the whole run: the read, the collision check, every type's apply
-        # and the pruning plan share it (writes keep it current, as within one kong_entities task)
+        # one snapshot of each listing for the whole run: the collision check, every type's apply and the pruning
+        # plan share it (writes keep it current, as within one kong_entities task)
         self.client = SnapshotClient(KongClient.from_params(self.connection, warn=self.warn))
-        try:
-            existing = {kind: self.listing(kind) for kind in IDENTITY}
-        except KongError as exc:
-            return TaskResult.failure(exc.describe("read Kong information"), changed=False, **error_details(exc))
         if not self.adopt_untagged:
-            found = collisions(existing, identities(desired), self.tag)
+            try:
+                existing = {c: list(self.client.paginate("/" + c)) for c in NAMED}
+            except KongError as exc:
+                return TaskResult.failure(exc.describe("read Kong information"), changed=False, **error_details(exc))
+            found = collisions(existing, desired, self.tag)
             if found:
                 return TaskResult.failure(collision_message(found, self.tag), changed=False)
-        applied: dict[str, Any] = {}
-        for variable, collection, report in APPLY:
-            result = self.bulk(collection, desired[variable], desired["tags"], report)
-            applied[variable] = result
-            if self.record(collection, result):
+        try:
+            refused = self.version_refusals(desired["plugins"])
+        except KongError as exc:
+            return TaskResult.failure(exc.describe("read Kong information"), changed=False, **error_details(exc))
+        if refused:
+            return TaskResult.failure(refused, changed=False)
+        described: dict[str, set[str]] = {}
+        for collection in dependency_order(desired):
+            run = BulkRun(
+                self.client,
+                collection,
+                desired[collection],
+                self.connection,
+                defaults={"tags": gateway_tags(self.inputs)},
+                check_mode=self.check_mode,
+                diff=self.diff,
+                warn=self.warn,
+                workers=self.workers,
+                report="changed",
+            )
+            result = run.run()
+            self.secrets.update(run.secret_values())
+            if desired[collection]:
+                self.record(collection, run.changes(), result)
+            if result.get("failed"):
                 return self.result(failed=result["msg"])
+            described[collection] = {i for i in result["ids"] if i}
         if self.inputs.get("prune"):
-            failure = self.prune(desired, existing, applied)
+            failure = self.prune(described)
             if failure:
                 return self.result(failed=failure)
         return self.result()
 
-    def record(self, collection: str, result: dict[str, Any]) -> bool:
-        """Keep what the step for ``collection`` reported (whether it changed, its counts; each change is in the
-        diff with --diff); True when it failed."""
-        self.types[collection] = {"changed": bool(result.get("changed")), "msg": result["msg"]}
-        return bool(result.get("failed"))
+    def version_refusals(self, plugins: list[dict[str, Any]]) -> str | None:
+        """What the managed Kong's release cannot hold among the gateway's plugins, in one line, before any write."""
+        found: dict[str, list[str]] = {}
+        for item in plugins:
+            for refusal in refusals_for(self.client, item)[1]:
+                found.setdefault(refusal, []).append(str(item.get("instance_name") or item["name"]))
+        if not found:
+            return None
+        return "This Kong cannot hold the gateway's models and policies (ai_gateway_models, ai_gateway_policies, " \
+            "ai_gateway_global_policies) as described: %s" % "; ".join(
+                "%s (%s)" % (refusal, ", ".join(names[:SHOWN_NAMES] + (["..."] if len(names) > SHOWN_NAMES else [])))
+                for refusal, names in found.items()
+            )
 
-    def prune(self, desired: Mapping[str, Any], existing: dict[str, Any], applied: dict[str, Any]) -> str | None:
-        """prune.yml: list the credentials and the targets of the role's upstreams, plan, delete children first."""
+    def record(self, step: str, changes: dict[str, list[str]], result: dict[str, Any]) -> None:
+        self.changes[step] = changes
+        self.report.append(report_line(step, changes))
+        self.changed = self.changed or bool(result.get("changed"))
+        self.diffs.extend(result.get("diff") or [])
+
+    def prune(self, described: dict[str, set[str]]) -> str | None:
+        """Remove the gateway's entities that the description no longer holds, children first."""
         try:
-            credentials = {kind: self.listing(kind) for kind, _variable, _field in CREDENTIALS}
-            upstreams = [u.get("name") for u in existing["upstreams"] if tagged(u, self.tag)]
-            targets = {name: self.listing("targets", upstream=name) for name in upstreams}
+            plan = Planner(self.client, described, [self.tag], described).plan()
         except KongError as exc:
-            return exc.describe("read Kong information")
-        try:
-            plan = PrunePlan(self.tag, desired, existing, credentials, targets, applied).plan()
-        except PruneRefused as exc:
-            return "refusing to plan deletions: %s" % exc
-        if plan["kept"]:
-            self.warn(kept_message(plan["kept"], self.tag))
-        for collection in PRUNE:
-            items = plan[collection.replace("-", "_")]
-            if items:
-                result = self.bulk(collection, items, None, "all")
-                if self.record("pruned " + collection, result):
-                    return result["msg"]
+            return "pruning: %s" % exc.describe("read Kong information")
+        if plan.kept:
+            self.warn(kept_message(plan.kept, "the tag '%s'" % self.tag))
+        by_type: dict[str, list[Any]] = {}
+        for deletion in plan.deletions:
+            by_type.setdefault(deletion.collection, []).append(deletion)
+        for collection, deletions in by_type.items():
+            changes: dict[str, list[str]] = {}
+            failures = []
+            for deletion in deletions:
+                result = delete(self.client, deletion, self.connection, self.check_mode, self.warn)
+                word = "failed" if result.get("failed") else "deleted" if result.get("changed") else "absent"
+                changes.setdefault(word, []).append(deletion.label)
+                if result.get("failed"):
+                    failures.append(result["msg"])
+                elif result.get("changed") and result.get("diff"):
+                    self.diffs.append(result["diff"])
+            self.record("pruned " + collection, changes, {"changed": bool(changes.get("deleted"))})
+            if failures:
+                return "pruning %s failed: %s" % (collection, "; ".join(failures))
         return None
 
     def result(self, failed: str | None = None) -> TaskResult:
         values: dict[str, Any] = {
-            "changed": any(t.get("changed") for t in self.types.values()),
-            "msg": failed or "; ".join(t["msg"] for t in self.types.values()),
-            "types": self.types,
+            "changed": self.changed,
+            "msg": failed or "; ".join(self.report),
+            "changes": self.changes,
+            "report": self.report,
         }
         if self.diff:
             values["diff"] = self.diffs
         return TaskResult(values, failed=failed is not None, secrets=frozenset(self.secrets))
-
-
-DESCRIPTION = "(the gateway description: the role's ai_gateway_* variables)"
 
 
 class GatewayTask(Task):
@@ -209,6 +234,10 @@ class GatewayTask(Task):
 
     def argument_spec(self) -> dict[str, Any]:
         return gateway_argument_spec()
+
+    def raw_secrets(self, params: Any) -> set[str]:
+        inputs = params.get("inputs") if isinstance(params, dict) else None
+        return gateway_secrets(inputs) if isinstance(inputs, dict) else set()
 
     def shown_args(self, params: dict[str, Any]) -> dict[str, Any]:
         # the description holds every key and password of the gateway, and can be thousands of entries long:
@@ -220,12 +249,13 @@ class GatewayTask(Task):
         missing = [key for key in INPUTS if key not in inputs]
         if missing:
             return TaskResult.failure("inputs: missing %s" % ", ".join(missing), changed=False)
+        for key, message in DEPRECATED_INPUTS.items():
+            if inputs.get(key) is not None:
+                warn(message)
         if params["workers"] < 1:
             return TaskResult.failure("workers must be 1 or more (got %d)" % params["workers"], changed=False)
         connection = {name: params[name] for name in connection_argument_spec()}
-        return Converge(
-            connection, inputs, params["adopt_untagged"], params["workers"], check_mode, diff, warn
-        ).run()
+        return Converge(connection, inputs, params["adopt_untagged"], params["workers"], check_mode, diff, warn).run()
 
 
 GATEWAY = GatewayTask()

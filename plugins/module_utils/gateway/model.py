@@ -3,8 +3,10 @@
 """The ai_gateway role's inventory turned into Kong entities, in the shape of the modules' options.
 
 ``normalised(inputs)`` takes the role variables without their ``ai_gateway_`` prefix and returns
-one record per model and per consumer; ``gateway_entities`` derives from them every entity list the
-role's tasks apply. A missing or empty optional value takes the documented default.
+one record per model and per consumer; ``gateway_entities`` derives from them every entity the role
+applies, by collection. A missing or empty optional value takes the documented default.
+
+PRIVATE: module_utils is not a public API of the collection and may change at any time.
 """
 
 from __future__ import annotations
@@ -197,7 +199,6 @@ def policy_plugin(key: str, conf: Mapping[str, Any], prefix: str, scope: dict[st
         instance_name=prefix + name,
         name=name,
         config=copy.deepcopy(dict(conf)),
-        no_log=key == "http_log" and "headers" in conf,
         **scope,
     )
 
@@ -240,14 +241,11 @@ def model_plugins(model: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[d
                 name="ai-proxy",
                 route=route["name"],
                 config=config,
-                no_log=bool(model["auth"]),
             )
         )
         if route["allow"] and model["consumer_auth"] != "none":
             config = {"allow": list(route["allow"]), "hide_groups_header": True}
             out.append(dict(instance_name=route["name"] + "-acl", name="acl", route=route["name"], config=config))
-    for plugin in out:
-        plugin.setdefault("no_log", False)
     return out
 
 
@@ -263,7 +261,6 @@ def rate_limit_plugin(consumer: Mapping[str, Any], inputs: Mapping[str, Any]) ->
         "name": "rate-limiting",
         "consumer": consumer["username"],
         "config": config,
-        "no_log": policy == "redis" and "password" in inputs["redis"],
     }
 
 
@@ -275,17 +272,14 @@ def normalised(inputs: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[di
 
 def gateway_entities(
     inputs: Mapping[str, Any], models: list[dict[str, Any]], consumers: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """Every entity the role manages, by type (in dependency order)."""
-    keyauths = [{"consumer": c["username"], "key": key} for c in consumers for key in c["keys"]]
-    basic = [c for c in consumers if "username" in c["basic_auth"]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Every entity the role manages, as kong_entities items by collection."""
     plugins = [plugin for m in models for plugin in model_plugins(m, inputs)]
     plugins += [rate_limit_plugin(c, inputs) for c in consumers if c["rate_limit"]]
     for key, conf in sorted(named_plugins(inputs["global_policies"]).items(), key=lambda pair: str(pair[0]).lower()):
         if isinstance(conf, Mapping):
             plugins.append(policy_plugin(key, conf, "ai-gateway-", {}))
     return {
-        "tags": unique([inputs["tag"], *inputs["extra_tags"]]),
         "upstreams": [
             {"name": m["upstream_name"], "algorithm": m["algorithm"], "healthchecks": m["healthchecks"]}
             for m in models
@@ -303,16 +297,22 @@ def gateway_entities(
             for r in m["routes"]
         ],
         "consumers": [{"username": c["username"], "custom_id": c["custom_id"]} for c in consumers],
-        "key_auths": keyauths,
-        "basic_auths": [
+        "key-auths": [{"consumer": c["username"], "key": key} for c in consumers for key in c["keys"]],
+        "basic-auths": [
             {
                 "consumer": c["username"],
                 "username": c["basic_auth"]["username"],
                 "password": c["basic_auth"].get("password"),
+                "update_password": c["basic_auth"].get("update_password") or "always",
             }
-            for c in basic
+            for c in consumers
+            if "username" in c["basic_auth"]
         ],
         "acls": [{"consumer": c["username"], "group": group} for c in consumers for group in c["groups"]],
-        "plugins": [{k: v for k, v in p.items() if k != "no_log"} | {"enabled": True} for p in plugins],
-        "plugins_no_log": any(p["no_log"] for p in plugins),
+        "plugins": [dict(p, enabled=True) for p in plugins],
     }
+
+
+def gateway_tags(inputs: Mapping[str, Any]) -> list[str]:
+    """The tags every entity of the gateway carries: its own tag first."""
+    return unique([inputs["tag"], *inputs["extra_tags"]])

@@ -14,8 +14,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Iterable
 
-from ansible_collections.aigateway.kong.plugins.module_utils.api.client import quote_key
-from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongAPIError, KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.api.schemas import live_schema
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.compare import values_at
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets.generated import PLUGIN_SECRET_PATHS
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets.schema import schema_secret_paths
@@ -53,20 +53,22 @@ class LiveSecrets:
             cached = _CACHE.get(key)
             if cached is not None:
                 return cached
-            try:
-                schema = self.client.request("GET", "/schemas/%ss/%s" % (kind, quote_key(name)))
-            except KongError as exc:
-                if not (isinstance(exc, KongAPIError) and exc.status == 404) and (kind, name) not in self.warned:
-                    # an unknown plugin needs no warning: Kong refuses it, naming it
-                    self.warned.add((kind, name))
-                    self.warn(
-                        "could not read the schema of %s '%s' from Kong (%s); masking the secret fields "
-                        "known for Kong 3.9 instead" % (kind, name, exc.describe())
-                    )
-                return fallback_paths(kind, name)
-            paths = schema_secret_paths(schema)
+        try:
+            schema = live_schema(self.client, kind, name)
+        except KongError as exc:
+            if (kind, name) not in self.warned:
+                self.warned.add((kind, name))
+                self.warn(
+                    "could not read the schema of %s '%s' from Kong (%s); masking the secret fields "
+                    "known for Kong 3.9 instead" % (kind, name, exc.describe())
+                )
+            return fallback_paths(kind, name)
+        if schema is None:  # an unknown plugin needs no warning: Kong refuses it, naming it
+            return fallback_paths(kind, name)
+        paths = schema_secret_paths(schema)
+        with _LOCK:
             _CACHE[key] = paths
-            return paths
+        return paths
 
     def entity_paths(self, collection: str, names: Iterable[Any]) -> tuple[str, ...]:
         """Secret paths of entities of ``collection`` whose ``name`` is among ``names``."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ansible_collections.aigateway.kong.plugins.module_utils.api import schemas
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import PLUGIN
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets import live as live_schemas
 from ansible_collections.aigateway.kong.plugins.module_utils.secrets.live import LiveSecrets
@@ -23,9 +24,12 @@ SECRET = {"type": "string", "encrypted": True}
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
-    live_schemas._CACHE.clear()  # the process cache is keyed by URL, and every unit test uses the same one
+    # the process caches are keyed by URL, and every unit test uses the same one
+    live_schemas._CACHE.clear()
+    schemas.forget()
     yield
     live_schemas._CACHE.clear()
+    schemas.forget()
 
 
 def test_paths_at_any_depth() -> None:
