@@ -90,6 +90,22 @@ def test_deck_sample_state(tmp_path: Path, collection_path: Path, kongsim: Any, 
     assert "service: chat-backend" in text and "consumer: alice" in text  # references by name
 
 
+def test_deck_sample_state_file_reads_as_kong_reads_it(
+    tmp_path: Path, collection_path: Path, kongsim: Any, second_sim: Any
+) -> None:
+    """The same sample state exported from the file (no Kong read): converged, it equals the state given to
+    Kong's Admin API entity by entity; the routes that set no strip_path are named."""
+    dest = tmp_path / "export"
+    export = playbook(tmp_path / "export-run", collection_path, REPO / "playbooks" / "export.yml",
+                      {"export_src": str(DECK_STATE), "export_dest": str(dest)})
+    assert export.rc == 0, export.summary()
+    assert "routes without strip_path (chat, claude) get Kong's default" in (dest / "playbook.yml").read_text()
+    converge = playbook(tmp_path / "converge", collection_path, dest / "playbook.yml", {"kong_admin_url": kongsim.url})
+    assert converge.rc == 0, converge.summary()
+    load_deck_state(second_sim, yaml.safe_load(DECK_STATE.read_text()))
+    assert normalised(kongsim) == normalised(second_sim)
+
+
 def test_certificates_upstreams_and_consumer_scoped_plugins(
     tmp_path: Path, collection_path: Path, kongsim: Any, second_sim: Any
 ) -> None:

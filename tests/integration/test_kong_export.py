@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
 from helpers import admin
 from kongsim import KongSim
 
@@ -77,8 +78,31 @@ def test_role_inventory_lists_what_it_does_not_describe(kongsim: Any, run_playbo
     notes = "\n".join(result["not_described"])
     for expected in ("service 'llm': path=/v1 not set by the role", "route 'llm': preserve_host=True not set",
                      "route 'llm' has no methods", "config.key_in_query=False not set by the role",
-                     "plugin 'ip-restriction ", "jwt credential 'eve-iss' is not described"):
+                     "plugin 'ip-restriction' (global) is not described", "jwt credential 'eve-iss' is not described"):
         assert expected in notes, notes
     text = (tmp_path / "out" / "ai_gateway.yml").read_text()
     assert "NOT DESCRIBED (kept in the playbook export only): route 'llm': preserve_host=True" in text
     assert "sk-Zq-not-shown" not in text and "sk-Zq-not-shown" in (tmp_path / "out" / "secrets.yml").read_text()
+
+
+def test_placeholder_passwords_are_set_only_when_the_role_creates_them(
+    kongsim: Any, run_playbook: Any, tmp_path: Path
+) -> None:
+    """Kong keeps only a hash of a basic-auth password: the role's variables get a placeholder with
+    update_password: on_create, as the playbook's credential does, so adopting the Kong changes no password."""
+    admin.create(kongsim, "/services", {"name": "llm", "url": "https://api.openai.com/v1"})
+    admin.create(kongsim, "/services/llm/routes", {"name": "llm", "paths": ["/llm"], "methods": ["POST"]})
+    admin.create(kongsim, "/routes/llm/plugins", {"name": "ai-proxy", "config": {
+        "route_type": "llm/v1/chat", "model": {"provider": "openai", "name": "gpt-4o"},
+        "auth": {"header_name": "Authorization", "header_value": "{vault://env/openai}"}}})
+    admin.create(kongsim, "/services/llm/plugins", {"name": "basic-auth"})
+    admin.create(kongsim, "/consumers", {"username": "ann"})
+    admin.create(kongsim, "/consumers/ann/basic-auth", {"username": "ann", "password": "ann-pass-Wq21"})
+    run = run_playbook([export(tmp_path / "out")], sim=kongsim)
+    assert not run["export"].failed, run["export"].msg
+    role = yaml.safe_load((tmp_path / "out" / "ai_gateway.yml").read_text())
+    basic = role["ai_gateway_consumers"][0]["basic_auth"]
+    assert basic["username"] == "ann" and basic["update_password"] == "on_create"
+    held = yaml.safe_load((tmp_path / "out" / "secrets.yml").read_text())
+    assert basic["password"][3:-3] in held and "ann-pass-Wq21" not in held.values()
+    assert "PLACEHOLDER" in (tmp_path / "out" / "secrets.yml").read_text()

@@ -10,7 +10,6 @@ name is exported with its ``id``, and references to it use the id. Internal: may
 
 from __future__ import annotations
 
-import secrets
 from typing import Any, Callable
 
 from ansible_collections.aigateway.kong.plugins.module_utils.api.client import quote_key
@@ -22,6 +21,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import
     ENTITIES,
     MANAGED,
     EntitySpec,
+    Field,
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.export.secrets import (
     SecretStore,
@@ -36,10 +36,12 @@ SORT_KEYS = ("name", "username", "instance_name", "target", "group", "key", "sni
 
 
 def dependencies(spec: EntitySpec) -> set[str]:
-    """The collections an entity refers to (its parent and its references)."""
+    """The collections an entity refers to (its parent and its references; a service's CA certificates by id)."""
     found = {f.ref for f in spec.fields.values() if f.kind == REF and f.ref}
     if spec.parent:
         found.add(spec.parent.collection)
+    if "ca_certificates" in spec.fields:
+        found.add("ca_certificates")
     return {c for c in found if c != spec.collection}
 
 
@@ -103,6 +105,10 @@ class KongReader:
             self._by_id[key] = self.client.get_or_none("/%s/%s" % (collection, quote_key(entity_id)))
         return self._by_id[key]
 
+    @staticmethod
+    def unknown_reference(what: str, collection: str, entity_id: str) -> str:
+        return "%s refers to %s %s, which Kong does not have; exported by id" % (what, collection, entity_id)
+
     def reference(self, collection: str, value: Any, what: str) -> Any:
         """The name (else the id) of the entity ``value`` (``{"id": ...}``) points to."""
         entity_id = ref_id(value)
@@ -110,7 +116,7 @@ class KongReader:
             return None
         target = self.entity(collection, entity_id)
         if target is None:
-            self.warn("%s refers to %s %s, which Kong does not have; exported by id" % (what, collection, entity_id))
+            self.warn(self.unknown_reference(what, collection, entity_id))
             return entity_id
         name = identity_value(ENTITIES[collection], target) or entity_id
         if collection not in self.rows or all(r["id"] != entity_id for r in self.rows[collection]):
@@ -143,22 +149,32 @@ class ItemBuilder:
             )
         for name, field in spec.fields.items():
             value = entity.get(name)
-            if field.create_only or value is None:
+            if value is None or not self.exported(field):
                 continue
             if field.kind == REF:
                 value = self.reader.reference(field.ref or "", value, what)
             elif field.kind == RECORD:
                 value = drop_nulls(value)
             item[name] = value
-        if identity_value(spec, entity) is None or self.shares_cert(spec, entity):
+        if self.needs_id(spec, entity, item):
             item["id"] = entity["id"]
-        if spec.collection == "services" and entity.get("ca_certificates"):
-            self.warn("%s: ca_certificates holds CA certificate ids, which the export does not create" % what)
+        exported = {r["id"] for r in self.reader.rows.get("ca_certificates") or []}
+        if spec.collection == "services" and set(entity.get("ca_certificates") or ()) - exported:
+            self.warn("%s: ca_certificates holds ids of CA certificates the export does not create" % what)
         hint = self.secret_hint(spec, entity, item)
         if spec.collection == "basic-auths":
             self.basic_auth_password(item, what, hint)
         replace_secrets(item, secret_paths(spec, entity), self.store, *hint)
         return item
+
+    @staticmethod
+    def exported(field: Field) -> bool:
+        """Whether a field Kong holds is exported (a create-only one is not: Kong does not return it as sent)."""
+        return not field.create_only
+
+    def needs_id(self, spec: EntitySpec, entity: dict[str, Any], item: dict[str, Any]) -> bool:
+        """Whether the item names the entity by id: it has no other name, or shares its certificate."""
+        return identity_value(spec, entity) is None or self.shares_cert(spec, entity)
 
     def shares_cert(self, spec: EntitySpec, entity: dict[str, Any]) -> bool:
         """A certificate whose PEM another one holds too: the module would find one for the other by its cert,
@@ -184,7 +200,7 @@ class ItemBuilder:
     def basic_auth_password(self, item: dict[str, Any], what: str, hint: list[Any]) -> None:
         """Kong keeps only a salted hash: a placeholder variable, applied only when the credential is created."""
         note = "PLACEHOLDER: Kong stores only a hash of this password; set the real one"
-        item["password"] = self.store.reference(variable_name(*hint, "password"), secrets.token_urlsafe(18), note)
+        item["password"] = self.store.placeholder(variable_name(*hint, "password"), note)
         item["update_password"] = "on_create"
         self.placeholders.append(what)
 

@@ -28,6 +28,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.export.secrets impo
     SecretStore,
     replace_secrets,
     secret_paths,
+    secret_value,
     variable_name,
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.gateway.terms import PERIODS, POLICY_PLUGINS
@@ -41,8 +42,13 @@ def _scope(plugin: dict[str, Any]) -> tuple[Any, Any, Any]:
     return ref_id(plugin.get("service")), ref_id(plugin.get("route")), ref_id(plugin.get("consumer"))
 
 
-def plugin_label(plugin: dict[str, Any]) -> str:
-    return "plugin '%s'" % (plugin.get("instance_name") or "%s %s" % (plugin.get("name"), plugin["id"]))
+def plugin_label(plugin: dict[str, Any], name: Callable[[str, Any], Any]) -> str:
+    """``plugin 'x'`` by its instance name, else by its name and scope (``name(collection, id)`` names those)."""
+    if plugin.get("instance_name"):
+        return "plugin '%s'" % plugin["instance_name"]
+    scope = [(kind, ref_id(plugin.get(kind))) for kind in ("service", "route", "consumer")]
+    owners = " and ".join("%s '%s'" % (kind, name(kind + "s", found)) for kind, found in scope if found)
+    return "plugin '%s' %s" % (plugin.get("name"), "of " + owners if owners else "(global)")
 
 
 class GatewayReader:
@@ -220,12 +226,11 @@ class GatewayReader:
             for collection, row in mine:
                 if collection == "key-auths":
                     name = variable_name("key-auth", consumer["username"], "key")
-                    keys.append(self.store.reference(name, row["key"]))
+                    keys.append(secret_value(self.store, name, row["key"]))
                 elif collection == "acls":
                     entry.setdefault("groups", []).append(row["group"])
                 elif "basic_auth" not in entry:
-                    name = variable_name("basic-auth", consumer["username"], row["username"], "password")
-                    entry["basic_auth"] = {"username": row["username"], "password": "{{ %s }}" % name}
+                    entry["basic_auth"] = self.basic_auth(consumer, row)
                 else:
                     continue
                 self.described.add(row["id"])
@@ -241,6 +246,14 @@ class GatewayReader:
                     shared.setdefault("redis", self.secret(limit, "config.redis"))
             out.append(entry)
         return self.tiers(out)
+
+    def basic_auth(self, consumer: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+        """The playbook's variable for the password; a placeholder (Kong's hash cannot be read back) is set only
+        when the role creates the credential, so adopting a Kong changes no password."""
+        name = variable_name("basic-auth", consumer["username"], row["username"], "password")
+        if name in self.store.placeholders:
+            return {"username": row["username"], "password": "{{ %s }}" % name, "update_password": "on_create"}
+        return {"username": row["username"], "password": secret_value(self.store, name, row.get("password"))}
 
     @staticmethod
     def tiers(consumers: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -288,23 +301,25 @@ def field_notes(reader: GatewayReader, fields: UndescribedFields) -> None:
         for row in reader.rows[collection]:
             if row["id"] not in reader.described:
                 continue
-            label = plugin_label(row) if collection == "plugins" else "%s '%s'" % (collection[:-1], row.get("name"))
+            label = (plugin_label(row, reader.name) if collection == "plugins"
+                     else "%s '%s'" % (collection[:-1], row.get("name")))
             reader.notes.extend(fields.notes(collection, row, label))
             config = row.get("config") or {}
             if collection == "plugins" and row.get("enabled") is False:
                 reader.notes.append("%s: disabled, the role creates it enabled" % label)
-            if row.get("name") == "rate-limiting" and config.get("limit_by") != "consumer":
+            if row.get("name") == "rate-limiting" and config.get("limit_by") not in (None, "consumer"):
                 reader.notes.append("%s: limit_by=%s, the role limits by consumer" % (label, config.get("limit_by")))
             if row.get("name") == "acl" and config.get("hide_groups_header") is not True:
                 reader.notes.append("%s: hide_groups_header is not true, as the role sets it" % label)
 
 
 def gateway_inventory(
-    rows: dict[str, list[dict[str, Any]]], store: SecretStore, tags: list[str], schema: Callable[[str], Any]
+    rows: dict[str, list[dict[str, Any]]], store: SecretStore, tags: list[str], schema: Callable[[str], Any] | None
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """The role's variables (None when Kong holds no model the role can describe) and what they leave out.
 
-    ``schema(path)``: Kong's answer to ``GET /schemas/{path}`` (None when it has none)."""
+    ``schema(path)``: Kong's answer to ``GET /schemas/{path}`` (None when it has none); no ``schema`` when there
+    is no Kong to ask (a decK state file)."""
     reader = GatewayReader(rows, store)
     models, shared = reader.models()
     if not models:
@@ -343,7 +358,7 @@ def gateway_inventory(
             if row["id"] in reader.described:
                 continue
             if collection == "plugins":
-                what = plugin_label(row)
+                what = plugin_label(row, reader.name)
             else:
                 names = (identity_value(spec, row), row.get("name"), row.get("username"), row.get("group"))
                 shown = next((n for n in names if n), None) or (row.get("snis") or [row["id"]])[0]

@@ -3,17 +3,20 @@
 """kong_export: which values are secrets, and the variables that stand for them.
 
 Secret values never go into the exported playbook or inventory: each becomes a variable defined in the
-separate secrets file. Kong vault references (``{vault://...}``) are not secrets and stay as they are.
+separate secrets file. Kong vault references (``{vault://...}``) are not secrets and stay as they are, and so
+do lookups of the environment (a decK file's ``${{ env ... }}``), which hold no secret themselves.
 Internal: may change without notice.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.compare import is_vault_reference
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import EntitySpec
+from ansible_collections.aigateway.kong.plugins.module_utils.export.template import Template
 
 PREFIX = "kong_secret_"
 UNSAFE_NAME = re.compile(r"[^a-z0-9_]+")
@@ -45,6 +48,7 @@ class SecretStore:
     def __init__(self) -> None:
         self.values: dict[str, Any] = {}
         self.notes: dict[str, str] = {}
+        self.placeholders: set[str] = set()  # variables holding a random value that stands for an unknown secret
         self._by_value: dict[tuple[str, str], str] = {}
 
     def reference(self, name: str, value: Any, note: str | None = None) -> str:
@@ -61,6 +65,12 @@ class SecretStore:
             self.notes[unique] = note
         self._by_value[key] = unique
         return "{{ %s }}" % unique
+
+    def placeholder(self, name: str, note: str) -> str:
+        """``{{ name }}`` for a random value standing for a secret the export cannot know."""
+        reference = self.reference(name, secrets.token_urlsafe(18), note)
+        self.placeholders.add(reference[3:-3])
+        return reference
 
 
 def replace_secrets(item: dict[str, Any], paths: tuple[str, ...], store: SecretStore, *hint: Any) -> None:
@@ -94,9 +104,15 @@ def _replace_at(container: Any, key: Any, rest: list[str], store: SecretStore, h
 
 
 def _secret(value: Any, store: SecretStore, hint: list[Any]) -> Any:
-    if value is None or value == "" or is_vault_reference(value) or is_reference(value):
+    return secret_value(store, variable_name(*hint), value)
+
+
+def secret_value(store: SecretStore, name: str, value: Any) -> Any:
+    """What the export writes for the secret ``value``: a variable of ``store``, or the value itself when it is
+    empty, a vault reference, an environment lookup or already a variable."""
+    if value is None or value == "" or is_vault_reference(value) or is_reference(value) or isinstance(value, Template):
         return value
-    return store.reference(variable_name(*hint), value)
+    return store.reference(name, value)
 
 
 def is_reference(value: Any) -> bool:

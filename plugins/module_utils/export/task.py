@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """kong_export: its options and its result (module and in-process action plugin share both).
 
-Reads Kong (only reads: a DB-less Kong exports too), builds the playbook, the role's inventory when Kong
-holds an AI gateway the role can describe, and the secrets file; then writes them into ``dest``.
+Reads Kong (only reads: a DB-less Kong exports too), or a decK state file (``src``) without any Kong, builds
+the playbook, the role's inventory when the entities hold an AI gateway the role can describe, and the
+secrets file; then writes them into ``dest``.
 Nothing is written when anything fails. Internal: may change without notice.
 """
 
@@ -14,21 +15,13 @@ import tempfile
 from typing import Any, Callable
 
 from ansible_collections.aigateway.kong.plugins.module_utils.api.argspec import connection_argument_spec
-from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
-from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongError
-from ansible_collections.aigateway.kong.plugins.module_utils.entity.engine import validate_connection
-from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import Task, TaskResult, error_details
-from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import ENTITIES
-from ansible_collections.aigateway.kong.plugins.module_utils.export.entities import (
-    EXPORTABLE,
-    ItemBuilder,
-    KongReader,
-    dependency_order,
-    sort_key,
-)
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import Task, TaskResult
+from ansible_collections.aigateway.kong.plugins.module_utils.export.entities import EXPORTABLE, dependency_order
 from ansible_collections.aigateway.kong.plugins.module_utils.export.gateway import gateway_inventory
 from ansible_collections.aigateway.kong.plugins.module_utils.export.secrets import SecretStore
-from ansible_collections.aigateway.kong.plugins.module_utils.export.writer import Template, to_yaml
+from ansible_collections.aigateway.kong.plugins.module_utils.export.sources import Failure, Source, from_deck, from_kong
+from ansible_collections.aigateway.kong.plugins.module_utils.export.template import Template
+from ansible_collections.aigateway.kong.plugins.module_utils.export.writer import to_yaml
 
 PLAYBOOK = "playbook.yml"
 INVENTORY = "ai_gateway.yml"
@@ -40,6 +33,7 @@ def export_argument_spec() -> dict[str, Any]:
     spec = connection_argument_spec()
     spec.update(
         dest=dict(type="path", required=True),
+        src=dict(type="path"),
         force=dict(type="bool", default=False),
         entities=dict(type="list", elements="str", choices=list(EXPORTABLE)),
         select_tags=dict(type="list", elements="str"),
@@ -48,28 +42,29 @@ def export_argument_spec() -> dict[str, Any]:
     return spec
 
 
-def playbook_text(source: str, version: str, items: dict[str, list[dict[str, Any]]], notes: list[str]) -> str:
+def playbook_text(source: Source, notes: list[str]) -> str:
     tasks = [
         {"name": "Kong %s" % collection, "aigateway.kong.kong_entities": {"entity": collection, "items": rows}}
-        for collection, rows in items.items()
+        for collection, rows in source.items.items()
         if rows
     ]
+    connection: dict[str, Any] = {
+        "admin_url": Template(ADMIN_URL),
+        "admin_token": Template("{{ kong_admin_token | default(omit) }}"),
+    }
+    if source.workspace:
+        connection["workspace"] = source.workspace
     play = {
-        "name": "Converge Kong to the entities exported from %s" % source,
+        "name": "Converge Kong to the entities exported from %s" % source.name,
         "hosts": "localhost",
         "connection": "local",
         "gather_facts": False,
         "vars_files": [SECRETS],
-        "module_defaults": {
-            "group/aigateway.kong.kong": {
-                "admin_url": Template(ADMIN_URL),
-                "admin_token": Template("{{ kong_admin_token | default(omit) }}"),
-            }
-        },
+        "module_defaults": {"group/aigateway.kong.kong": connection},
         "tasks": tasks,
     }
     header = [
-        "# Exported by aigateway.kong.kong_export from %s (Kong %s)." % (source, version),
+        "# Exported by aigateway.kong.kong_export from %s." % source.origin,
         "# Apply with: ansible-playbook %s -e kong_admin_url=http://<kong>:8001" % PLAYBOOK,
         "# Secrets are variables defined in %s (encrypt it with ansible-vault encrypt)." % SECRETS,
     ]
@@ -136,13 +131,6 @@ def would_change(path: str, text: str) -> bool:
         return handle.read() != text
 
 
-def schema_reader(client: KongClient) -> Callable[[str], Any]:
-    def schema(path: str) -> Any:
-        return client.get_or_none("/schemas/" + path)
-
-    return schema
-
-
 def export_result(params: dict[str, Any], check_mode: bool, warn: Callable[[str], None]) -> dict[str, Any]:
     """The task result of kong_export for validated ``params``."""
     dest = params["dest"]
@@ -155,48 +143,25 @@ def export_result(params: dict[str, Any], check_mode: bool, warn: Callable[[str]
         if message not in notes:
             notes.append(message)
 
-    client = KongClient.from_params(params, warn=warn)
-    tags = list(params.get("select_tags") or [])
-    requested = params.get("entities")
-    collections = dependency_order(list(requested or EXPORTABLE))
+    collections = dependency_order(list(params.get("entities") or EXPORTABLE))
     store = SecretStore()
     try:
-        validate_connection(params)
-        root = client.root()
-        reader = KongReader(client, tags, note)
-        for collection in collections:
-            reader.read(collection)
-        if reader.missing and requested:
-            return {"failed": True, "changed": False,
-                    "msg": "Kong at %s has no %s" % (client.shown_base, ", ".join(reader.missing))}
-        for collection in reader.missing:
-            note("Kong has no %s (not exported)" % collection)
-        builder = ItemBuilder(reader, store, note)
-        items = {
-            c: sorted((builder.item(ENTITIES[c], row) for row in reader.rows[c]), key=sort_key)
-            for c in collections
-            if c in reader.rows
-        }
-    except KongError as exc:
-        return dict(failed=True, changed=False, msg=exc.describe("read Kong for the export"), **error_details(exc))
-    if builder.placeholders:
-        note(
-            "Kong keeps only a salted hash of basic-auth passwords, which cannot be read back: %s got a placeholder "
-            "password in %s (set the real ones; the playbook sets a password only when it creates the credential)"
-            % (", ".join(builder.placeholders), SECRETS)
-        )
-    configuration = root.get("configuration") or {}
-    if configuration.get("database") == "off":
-        note("Kong at %s runs DB-less: converge the export into a Kong with a database" % client.shown_base)
-    files = {PLAYBOOK: playbook_text(client.shown_base, str(root.get("version")), items, notes)}
-    gateway_notes: list[str] = []
-    if params["role_inventory"]:
-        try:
-            inventory, gateway_notes = gateway_inventory(reader.rows, store, tags, schema_reader(client))
-        except KongError as exc:
-            return dict(failed=True, changed=False, msg=exc.describe("read Kong's schemas"), **error_details(exc))
-        if inventory is not None:
-            files[INVENTORY] = inventory_text(client.shown_base, inventory, gateway_notes)
+        if params.get("src"):
+            source = from_deck(params, collections, store, note, SECRETS)
+        else:
+            source = from_kong(params, collections, store, note, warn, SECRETS)
+        if source.placeholders:
+            note(source.placeholders)
+        files = {PLAYBOOK: playbook_text(source, notes)}
+        gateway_notes: list[str] = []
+        if params["role_inventory"]:
+            tags = list(params.get("select_tags") or [])
+            inventory, gateway_notes = gateway_inventory(source.rows, store, tags, source.schema)
+            if inventory is not None:
+                gateway_notes += shared_tag_notes(inventory, source)
+                files[INVENTORY] = inventory_text(source.name, inventory, gateway_notes)
+    except Failure as failure:
+        return dict(failure.result, failed=True, changed=False)
     files[SECRETS] = secrets_text(store)
     paths = {name: os.path.join(dest, name) for name in files}
     if check_mode:
@@ -208,6 +173,7 @@ def export_result(params: dict[str, Any], check_mode: bool, warn: Callable[[str]
             changed = write_file(paths[name], text, 0o600 if name == SECRETS else 0o644) or changed
     for message in notes + ["role inventory: " + n for n in gateway_notes]:
         warn(message)
+    items = source.items
     return {
         "changed": changed,
         "dest": dest,
@@ -218,6 +184,16 @@ def export_result(params: dict[str, Any], check_mode: bool, warn: Callable[[str]
         "notes": notes,
         "msg": "exported %d entities to %s" % (sum(len(r) for r in items.values()), dest),
     }
+
+
+def shared_tag_notes(inventory: dict[str, Any], source: Source) -> list[str]:
+    """The role's tag is one decK adds to every entity of the file: both would own the same entities."""
+    tag = inventory.get("ai_gateway_tag")
+    if tag not in source.owned_tags:
+        return []
+    return ["ai_gateway_tag is '%s', a tag the decK file's _info.select_tags gives every entity it manages: once the "
+            "role manages these entities, remove them from the file (a deck sync --select-tag %s would delete what "
+            "it no longer describes) or give the role a tag of its own" % (tag, tag)]
 
 
 class ExportTask(Task):

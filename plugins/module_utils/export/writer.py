@@ -3,7 +3,7 @@
 """kong_export: YAML that Ansible reads back exactly as written.
 
 Strings that Ansible would template (holding ``{{``, ``{%`` or ``{#``) are tagged ``!unsafe``, except the
-export's own variable references; multi-line strings (PEM, Lua) are written as literal blocks.
+export's own variable references and ``Template`` strings; multi-line strings (PEM, Lua) are written as literal blocks.
 Internal: may change without notice.
 """
 
@@ -13,6 +13,7 @@ import traceback
 from typing import Any
 
 from ansible_collections.aigateway.kong.plugins.module_utils.export.secrets import is_reference
+from ansible_collections.aigateway.kong.plugins.module_utils.export.template import Template
 
 try:
     import yaml
@@ -26,10 +27,6 @@ else:
     Dumper = yaml.SafeDumper
 
 JINJA_MARKS = ("{{", "{%", "{#")
-
-
-class Template(str):
-    """A string the export means Ansible to template (written without ``!unsafe``)."""
 
 
 class ExportDumper(Dumper):  # type: ignore[misc,valid-type]
@@ -46,7 +43,7 @@ def _represent_str(dumper: Any, value: str) -> Any:
 
 
 def _represent_template(dumper: Any, value: Template) -> Any:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value))
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|" if "\n" in value else None)
 
 
 if HAS_YAML:
