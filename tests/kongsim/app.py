@@ -24,8 +24,10 @@ from .dao import Dao
 from .health import HealthBook
 from .model import EntityDef, load_entities
 from .routing import Router
+from .rules.engine.errors import LuaError
 from .rules.schemas import Schemas
 from .store import Store
+from .versions import ACTIVE, check, lists_workspaces, schema_dir
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -35,14 +37,15 @@ class App:
                  plugin_schemas: list[Any] | None = None, vault_schemas: list[Any] | None = None) -> None:
         """``plugin_schemas``/``vault_schemas``: extra plugins and vaults, each ``[NAME=]FILE`` or ``(name, dict)``
         holding what ``GET /schemas/plugins/{name}`` (``/schemas/vaults/{name}``) answers."""
-        self.kong_version = kong_version
+        self.kong_version = check(kong_version)
+        self.schema_dir = schema_dir(kong_version)
         self.database = database
         self.node_id = str(uuid.uuid4())
         self.started = time.time()
         self.lock = threading.RLock()
-        self.entities: dict[str, EntityDef] = load_entities()
+        self.entities: dict[str, EntityDef] = load_entities(self.schema_dir, lists_workspaces(kong_version))
         self.store = Store(self.entities)
-        self.schemas = Schemas()
+        self.schemas = Schemas(self.schema_dir)
         self.dao = Dao(self.entities, self.store, self.schemas)
         self.router = Router()
         self.requests_total = 0
@@ -55,22 +58,37 @@ class App:
         endpoints_custom.register(self.router, self.entities)
         endpoints_targets.register(self.router, self.entities)
         endpoints_tags.register(self.router)
-        endpoints_info.register(self.router, self.entities)
+        endpoints_info.register(self.router, self.entities, self.kong_version)
         self.installed_plugins: dict[str, dict[str, Any]] = {}
         self.installed_vaults: dict[str, dict[str, Any]] = {}
         endpoints_installed.install(self, plugin_schemas or [], vault_schemas or [])
-        endpoints_installed.register(self.router)
+        endpoints_installed.register(self.router, self.kong_version)
+        self._seed()
+
+    def _seed(self) -> None:
+        """What a bootstrapped database holds: the default workspace (listed where /workspaces exists)."""
+        if "workspaces" in self.entities:
+            self.dao.insert(self.entities["workspaces"], {"name": "default"})
 
     @property
     def dbless(self) -> bool:
         return self.database == "off"
 
-    def reset(self) -> None:
+    def reset(self, restart: bool = False) -> None:
+        """Empty the database, as a wipe through the Admin API does. The node's memory stays: the
+        annotations validation left on the schemas; `restart` forgets them too, as a restarted Kong."""
         with self.lock:
             self.store.clear()
             self.dao.expires.clear()
             self.health.clear()
             self.config_hash = "0" * 32
+            self._seed()
+            if restart:
+                self.schemas.restart()
+                for name, raw in self.installed_plugins.items():
+                    self.schemas.add_plugin(name, raw)
+                for name, raw in self.installed_vaults.items():
+                    self.schemas.add_vault(name, raw)
 
     def replace_state(self, store: Store, dao: Dao, config_hash: str) -> None:
         """Swap in a store built from a declarative config (DB-less POST /config)."""
@@ -86,6 +104,8 @@ class App:
             reply = self._dispatch(method, path, raw_query, content_type, body)
         except E.KongError as err:
             reply = _error_reply(err)
+        except LuaError:
+            reply = _error_reply(E.unexpected())
         except Exception:
             traceback.print_exc(file=sys.stderr)
             reply = _error_reply(E.unexpected())
@@ -122,7 +142,11 @@ class App:
         ctx = Ctx(self, verb, path, raw_query, content_type, body if verb in WRITE_METHODS else b"", params)
         with self.lock:
             self.requests_total += 1
-            return handler(ctx)
+            token = ACTIVE.set(self.kong_version)
+            try:
+                return handler(ctx)
+            finally:
+                ACTIVE.reset(token)
 
 
 def _error_reply(err: E.KongError) -> Reply:

@@ -12,6 +12,7 @@ from .model import EntityDef, children_of
 from .paging import encode_offset, offset_after_id, tag_matcher
 from .rules.engine.errors import SchemaError
 from .store import Store, Table
+from .versions import active, refuses_referenced_ca_delete
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 MAX_TTL = 100000000
@@ -67,6 +68,8 @@ class Dao:
 
     def select(self, ent: EntityDef, key: str) -> dict[str, Any] | None:
         """Look up by a URL key: a UUID is the id, anything else the endpoint key."""
+        if is_uuid(key) or ent.endpoint_key is None:
+            self.schemas.validate_primary_key(ent.name, key)
         if is_uuid(key):
             return self.get(ent, key)
         if ent.endpoint_key is None:
@@ -86,6 +89,8 @@ class Dao:
         after = offset_after_id(offset)
         match = tag_matcher(tags)
         table = self.store[ent.name]
+        if parent is not None:  # Kong validates the foreign key of a page_for_<parent>
+            self.schemas.validate_field(ent.name, parent[0], {"id": parent[1]})
         ids = table.referencing(parent[0], parent[1]) if parent is not None else None
         if ent.ttl:
             inner = match
@@ -122,10 +127,13 @@ class Dao:
             if parent is None:
                 continue
             errs: dict[str, str] = {}
+            if isinstance(value.get("id"), str):
+                self.schemas.validate_primary_key(parent.name, value["id"])
             for ufield in self._parent_keys(parent):
                 uvalue = value.get(ufield)
                 if not isinstance(uvalue, str) or uvalue == "":
                     continue
+                self.schemas.validate_field(parent.name, ufield, uvalue)
                 found = self.find_by(parent, ufield, uvalue)
                 if found is not None:
                     data[fk.field] = {"id": found["id"]}
@@ -266,7 +274,7 @@ class Dao:
                 continue
             if self.store[child.name].referencing(fk.field, row["id"]):
                 raise E.referenced_by(ent.name, child.name)
-        if ent.name == "ca_certificates":
+        if ent.name == "ca_certificates" and refuses_referenced_ca_delete(active()):
             for svc in self.store["services"].iter_after(None):
                 if row["id"] in (svc.get("ca_certificates") or []):
                     raise E.dao_error(19, f"ca certificate {row['id']} is still referenced by services "

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from . import errors as E
 from .context import Ctx, RawJSON, Reply, dumps
 from .model import EntityDef, Foreign
-from .paging import parse_size, parse_tags
+from .paging import empty_tags, parse_size, parse_tags
 from .routing import Router
 from .rules import daos
 
@@ -58,7 +58,7 @@ def get_collection(ctx: Ctx, ent: EntityDef) -> Reply:
     q = ctx.query
     tags = None
     if ent.has_tags and ctx.query_bytes.get("tags") == b"":
-        raise E.invalid_options({"tags": "cannot be null"})
+        raise empty_tags()
     size = parse_size(q.get("size"))
     if ent.has_tags and "tags" in ctx.query_bytes:
         tags = parse_tags(ctx.query_bytes["tags"])
@@ -81,7 +81,7 @@ def post_collection(ctx: Ctx, ent: EntityDef) -> Reply:
 def get_nested_collection(ctx: Ctx, ent: EntityDef, parent: EntityDef, fk: Foreign) -> Reply:
     owner = select_or_404(ctx, parent, ctx.param("pkey"))
     if ent.has_tags and ctx.query_bytes.get("tags") == b"":
-        raise E.invalid_options({"tags": "cannot be null"})
+        raise empty_tags()
     size = parse_size(ctx.query.get("size"))
     if ent.has_tags and "tags" in ctx.query_bytes:
         parse_tags(ctx.query_bytes["tags"])  # validated like Kong does, then not applied to nested lists
@@ -137,6 +137,7 @@ def get_foreign(ctx: Ctx, ent: EntityDef, fk: Foreign) -> Reply:
     _child, ref_id = _referenced(ctx, ent, fk)
     if ref_id is None:
         raise E.not_found()
+    ctx.app.schemas.validate_primary_key(parent.name, ref_id)
     row = ctx.app.dao.get(parent, ref_id)
     if row is None:
         raise E.not_found()

@@ -15,6 +15,7 @@ from .dao import is_uuid
 from .model import EntityDef
 from .routing import Router
 from .rules import daos
+from .versions import active, request_ids
 
 # ---------------------------------------------------------------- consumers
 
@@ -118,6 +119,8 @@ def certificate_nested(handler: Any, ctx: Ctx, **kw: Any) -> Reply:
 # --------------------------------------------------------------------- acls
 
 def _not_found_with_request_id() -> E.KongError:
+    if not request_ids(active()):
+        return E.not_found()
     return E.KongError(404, {"message": "Not found", "request_id": secrets.token_hex(16)})
 
 

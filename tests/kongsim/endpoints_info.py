@@ -11,14 +11,17 @@ from typing import Any
 
 from . import declarative
 from . import errors as E
-from .context import Ctx, Reply
-from .model import SCHEMA_DIR, EntityDef
+from .context import Ctx, RawJSON, Reply, dumps
+from .model import EntityDef
 from .routing import Router
 from .rules import daos
 from .rules.engine.errors import SchemaError
+from .versions import DATA_DIR, serves_vault_schemas
 
 PREFIX = "/usr/local/kong"
 INSTALL_DIR = "/usr/local"
+# what `lua_version` says on Kong's own builds of each release (the root.json dumps hold a placeholder)
+LUA_VERSIONS = {"3.4.2": "LuaJIT 2.1.0-20220411", "3.8.0": "LuaJIT 2.1.0-20231117.1"}
 ENV_VAULT_SCHEMA = {"entity_checks": [], "fields": [{"config": {
     "fields": [{"prefix": {"description": "The prefix for the environment variable that the value will be stored in.",
                            "match": "^[%a_-][%a%d_-]*$", "type": "string"}}],
@@ -26,11 +29,13 @@ ENV_VAULT_SCHEMA = {"entity_checks": [], "fields": [{"config": {
 DB_ONLY = "this endpoint is only available when Kong is configured to not use a database"
 
 
-def _fill(value: Any, version: str, node_id: str, pid: int) -> Any:
+def _fill(value: Any, version: str, node_id: str, pid: int, defaults: dict[str, Any]) -> Any:
+    """The recorded root with its placeholders replaced. A placeholder named after its key (the 3.4.2 and
+    3.8.0 dumps have them for paths) takes the value 3.9.1's dump has for that key: Kong's default."""
     if isinstance(value, dict):
-        return {k: _fill(v, version, node_id, pid) for k, v in value.items()}
+        return {k: _fill(_default(k, v, defaults), version, node_id, pid, defaults) for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill(v, version, node_id, pid) for v in value]
+        return [_fill(v, version, node_id, pid, defaults) for v in value]
     if isinstance(value, str):
         if value == "<node_id>":
             return node_id
@@ -42,16 +47,26 @@ def _fill(value: Any, version: str, node_id: str, pid: int) -> Any:
             return 0
         if value == "<masked>":
             return "******"
+        if value == "<lua_version>":
+            return LUA_VERSIONS.get(version, "LuaJIT 2.1.0-20231117.1")
         return value.replace("<prefix>", PREFIX).replace("<install_dir>", INSTALL_DIR)
     return value
 
 
+def _default(key: str, value: Any, defaults: dict[str, Any]) -> Any:
+    if value == f"<{key}>" and key in defaults:
+        return defaults[key]
+    if value == "<pids>":
+        return {"master": "<pid>", "workers": ["<pid>"]}
+    return value
+
+
 def build_root(app: Any) -> dict[str, Any]:
-    root = json.loads((SCHEMA_DIR / "root.json").read_text())
-    root = _fill(root, app.kong_version, app.node_id, os.getpid())
+    root = json.loads((app.schema_dir / "root.json").read_text())
+    base = json.loads((DATA_DIR / "root.json").read_text())
+    defaults = {**base["configuration"], **{k: v for k, v in base.items() if k != "configuration"}}
+    root = _fill(root, app.kong_version, app.node_id, os.getpid(), defaults)
     root["version"] = app.kong_version
-    for info in root["plugins"]["available_on_server"].values():
-        info["version"] = app.kong_version
     conf = root["configuration"]
     conf["database"] = app.database
     conf["node_id"] = app.node_id
@@ -158,7 +173,7 @@ def _display(pattern: str, names: dict[str, str]) -> str:
 
 def get_enabled_plugins(ctx: Ctx) -> Reply:
     if ctx.app.enabled_body is None:
-        ctx.app.enabled_body = json.loads((SCHEMA_DIR / "plugins-enabled.json").read_text())
+        ctx.app.enabled_body = json.loads((ctx.app.schema_dir / "plugins-enabled.json").read_text())
     return Reply(200, ctx.app.enabled_body)
 
 
@@ -194,27 +209,27 @@ def _raw(ctx: Ctx, kind: str, name: str) -> Any:
 
 def get_entity_schema(ctx: Ctx) -> Reply:
     name = ctx.param("name")
-    raw = _raw(ctx, "entity", name) if _known_entity(name) else None
+    raw = _raw(ctx, "entity", name) if _known_entity(ctx, name) else None
     if raw is None:
         raise E.message_error(404, f"No entity named '{name}'")
-    return Reply(200, raw)
+    return Reply(200, RawJSON(dumps(raw)))  # serialised now: later validation annotates the schema
 
 
-def _known_entity(name: str) -> bool:
-    return "/" not in name and (SCHEMA_DIR / f"entity-{name}.json").is_file()
+def _known_entity(ctx: Ctx, name: str) -> bool:
+    return name in ctx.app.schemas.entity_names()
 
 
 def get_plugin_schema(ctx: Ctx) -> Reply:
     name = ctx.param("name")
-    raw = _raw(ctx, "plugin", name) if (SCHEMA_DIR / f"plugin-{name}.json").is_file() and "/" not in name else None
+    raw = _raw(ctx, "plugin", name)
     if raw is None:
         raise E.message_error(404, f"No plugin named '{name}'")
-    return Reply(200, raw)
+    return Reply(200, RawJSON(dumps(raw)))
 
 
 def get_plugin_config_schema(ctx: Ctx) -> Reply:
     reply = get_plugin_schema(ctx)
-    for item in reply.body.get("fields", []):
+    for item in json.loads(reply.body).get("fields", []):
         if "config" in item:
             return Reply(200, item["config"])
     return reply
@@ -229,7 +244,7 @@ def get_vault_schema(ctx: Ctx) -> Reply:
 
 def validate(ctx: Ctx, entity: str | None = None) -> Reply:
     name = entity or ctx.param("name")
-    if not _known_entity(name):
+    if not _known_entity(ctx, name):
         raise E.message_error(404, f"No entity named '{name}'")
     ent: EntityDef | None = ctx.app.entities.get(name)
     args = ctx.typed_args(ent) if ent is not None else ctx.args
@@ -244,7 +259,7 @@ def validate(ctx: Ctx, entity: str | None = None) -> Reply:
     return Reply(200, {"message": "schema validation successful"})
 
 
-def register(router: Router, entities: dict[str, EntityDef]) -> None:
+def register(router: Router, entities: dict[str, EntityDef], version: str) -> None:
     router.add("/", {"GET": get_root})
     router.add("/status", {"GET": get_status})
     router.add("/status/dns", {"GET": get_status_dns})
@@ -257,5 +272,6 @@ def register(router: Router, entities: dict[str, EntityDef]) -> None:
     router.add("/schemas/:name/validate", {"POST": validate})
     router.add("/schemas/plugins/:name", {"GET": get_plugin_schema})
     router.add("/schemas/plugins/validate", {"POST": partial(validate, entity="plugins")})
-    router.add("/schemas/vaults/:name", {"GET": get_vault_schema})
+    if serves_vault_schemas(version):
+        router.add("/schemas/vaults/:name", {"GET": get_vault_schema})
     router.add("/schemas/vaults/validate", {"POST": partial(validate, entity="vaults")})

@@ -1,6 +1,7 @@
 """Plugins and vaults installed from schema files (``--plugin-schema``/``--vault-schema``): a node that runs
 with ``plugins = bundled,<name>`` lists them on ``GET /`` and ``/plugins/enabled``, validates them with the
-schema engine and serves their schemas from ``/schemas/plugins/{name}`` and ``/schemas/vaults/{name}``."""
+schema engine and serves their schemas from ``/schemas/plugins/{name}`` (as the schema engine annotates them,
+endpoints_info.py) and ``/schemas/vaults/{name}``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from . import endpoints_info
 from .context import Ctx, Reply
 from .routing import Router
+from .versions import serves_vault_schemas
 
 CUSTOM_PRIORITY = 1000  # a custom plugin's PRIORITY is its own; the schema file does not carry it
 
@@ -57,19 +59,6 @@ def get_enabled_plugins(ctx: Ctx) -> Reply:
     return reply
 
 
-def get_plugin_schema(ctx: Ctx) -> Reply:
-    raw = ctx.app.installed_plugins.get(ctx.param("name"))
-    return Reply(200, raw) if raw is not None else endpoints_info.get_plugin_schema(ctx)
-
-
-def get_plugin_config_schema(ctx: Ctx) -> Reply:
-    raw = ctx.app.installed_plugins.get(ctx.param("name"))
-    if raw is None:
-        return endpoints_info.get_plugin_config_schema(ctx)
-    config = next((item["config"] for item in raw["fields"] if "config" in item), raw)
-    return Reply(200, config)
-
-
 def get_vault_schema(ctx: Ctx) -> Reply:
     name = ctx.param("name")
     raw = ctx.app.installed_vaults.get(name)
@@ -78,12 +67,11 @@ def get_vault_schema(ctx: Ctx) -> Reply:
     return Reply(200, raw)
 
 
-def register(router: Router) -> None:
+def register(router: Router, version: str) -> None:
     router.add("/", {"GET": get_root})
     router.add("/plugins/enabled", {"GET": get_enabled_plugins})
-    router.add("/plugins/schema/:name", {"GET": get_plugin_config_schema})
-    router.add("/schemas/plugins/:name", {"GET": get_plugin_schema})
-    router.add("/schemas/vaults/:name", {"GET": get_vault_schema})
+    if serves_vault_schemas(version):
+        router.add("/schemas/vaults/:name", {"GET": get_vault_schema})
 
 
 __all__ = ["install", "register"]

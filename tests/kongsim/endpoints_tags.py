@@ -10,6 +10,7 @@ from . import errors as E
 from .context import Ctx, Reply
 from .paging import decode_offset, encode_offset, parse_size
 from .routing import Router
+from .versions import active, empty_tag_page_is_object
 
 
 def _tag_rows(ctx: Ctx, only: str | None) -> list[tuple[str, str, str]]:
@@ -49,13 +50,15 @@ def get_tags(ctx: Ctx) -> Reply:
 
 def get_tag(ctx: Ctx) -> Reply:
     raw = ctx.params["tag"]
+    # the tags DAO validates the tag first (what the schema remembers of it: endpoints_info.py)
+    ctx.app.schemas.validate_field("tags", "tag", unquote_to_bytes(raw).decode("utf-8", "replace"))
     try:
         tag = unquote_to_bytes(raw).decode("utf-8")
     except UnicodeDecodeError as err:
         raise E.dao_error(10, f"invalid utf-8 character sequence detected at position {err.start + 1}",
                           name="invalid unique tag") from None
     data, token = _tags_page(ctx, tag)
-    body: dict[str, Any] = {"data": data, "next": None}
+    body: dict[str, Any] = {"data": data if data or not empty_tag_page_is_object(active()) else {}, "next": None}
     if token:
         body["offset"] = token
         body["next"] = f"/tags/{raw}?offset={crud.escape_uri(token)}"

@@ -89,7 +89,9 @@ def get_health(ctx: Ctx, ent: EntityDef) -> Reply:
     book = ctx.app.health
     node = {"node_id": ctx.app.node_id}
     if ctx.query.get("balancer_health") == "1":
-        hosts = [_balancer_view(book.target_status(upstream, t)[1]) for t in _active_targets(ctx, upstream["id"])]
+        # the balancer holds its targets oldest first (the list below is newest first)
+        hosts = [_balancer_view(book.target_status(upstream, t)[1])
+                 for t in _targets_oldest_first(ctx, upstream["id"])]
         total = sum(h["weight"]["total"] for h in hosts)
         unavailable = sum(h["weight"]["unavailable"] for h in hosts)
         healthy = total > 0 and unavailable < total

@@ -63,11 +63,13 @@ _TABLE: dict[str, tuple[str, str | None, str | None, tuple[str, ...], bool]] = {
 
 # Deletion order for reset and for deciding cascades: children before parents.
 ENTITY_NAMES: tuple[str, ...] = tuple(_TABLE)
+# generated endpoints OSS has before 3.7 only (versions.lists_workspaces)
+WORKSPACES = ("workspaces", None, "name", (), False)
 
 
-def _load(name: str) -> EntityDef:
-    admin, nested, ekey, cache_key, ttl = _TABLE[name]
-    schema = json.loads((SCHEMA_DIR / f"entity-{name}.json").read_text())
+def _load(name: str, schema_dir: Path) -> EntityDef:
+    admin, nested, ekey, cache_key, ttl = WORKSPACES if name == "workspaces" else _TABLE[name]
+    schema = json.loads((schema_dir / f"entity-{name}.json").read_text())
     ent = EntityDef(name=name, admin_name=admin, nested_name=nested or admin, endpoint_key=ekey,
                     cache_key=cache_key, ttl=ttl, schema=schema)
     for item in schema["fields"]:
@@ -82,8 +84,11 @@ def _load(name: str) -> EntityDef:
     return ent
 
 
-def load_entities() -> dict[str, EntityDef]:
-    return {name: _load(name) for name in ENTITY_NAMES}
+def load_entities(schema_dir: Path = SCHEMA_DIR, workspaces: bool = False) -> dict[str, EntityDef]:
+    """The entities of the Kong release whose schemas are in `schema_dir` (3.9.1's by default);
+    `workspaces`: with the workspaces entity (its Admin API exists before Kong 3.7)."""
+    names = (*ENTITY_NAMES, "workspaces") if workspaces else ENTITY_NAMES
+    return {name: _load(name, schema_dir) for name in names}
 
 
 def children_of(entities: dict[str, EntityDef], parent: str) -> list[tuple[EntityDef, Foreign]]:

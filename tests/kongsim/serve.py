@@ -13,12 +13,14 @@ if __package__ in (None, ""):
 
 from kongsim import KongSim
 from kongsim.service_time import ServiceTime
+from kongsim.versions import DEFAULT, SUPPORTED, UnsupportedVersion, check
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Kong Admin API simulator")
     p.add_argument("--listen", default="127.0.0.1:8001", help="HOST:PORT (port 0 picks a free port)")
-    p.add_argument("--kong-version", default="3.9.1")
+    p.add_argument("--kong-version", default=DEFAULT, metavar="|".join(SUPPORTED),
+                   help="the Kong release to answer as: its schemas, its answers where releases differ")
     p.add_argument("--database", choices=("postgres", "off"), default="postgres")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
@@ -33,6 +35,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="answer like a real Kong: one request at a time, each padded to a calibrated duration; "
                         "'kong' (Kong 3.9.1 with PostgreSQL on 2 cores) or read=MS,entity=MS,plugin_entity=MS,write=MS")
     args = p.parse_args(argv)
+    try:
+        check(args.kong_version)
+    except UnsupportedVersion as err:
+        print(f"serve.py: {err}", file=sys.stderr)
+        sys.exit(2)
     if bool(args.tls_cert) != bool(args.tls_key):
         p.error("--tls-cert and --tls-key go together")
     if args.client_ca and not args.tls_cert:

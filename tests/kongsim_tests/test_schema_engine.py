@@ -266,7 +266,7 @@ def test_lists_of_raw_schemas(schemas):
     assert "services" in schemas.entity_names() and "ai-proxy" in schemas.plugin_names()
     assert schemas.entity_field("routes", "path_handling")["default"] == "v0"
     served = json.loads((schemas.data_dir / "plugin-key-auth.json").read_text())
-    assert schemas.raw_plugin("key-auth") == served
+    assert Schemas().raw_plugin("key-auth") == served  # a fresh node serves the file as it is
     assert [next(iter(f)) for f in served["fields"]] == ["consumer", "protocols", "config"]
 
 

@@ -37,17 +37,25 @@ def test_sigint_exits_cleanly() -> None:
 
 
 def test_kong_version_is_reflected_in_root_and_server_header() -> None:
-    server = start_serve("--kong-version", "3.6.1")
+    server = start_serve("--kong-version", "3.4.2")
     try:
         resp = requests.get(server.url + "/", timeout=10)
-        assert resp.json()["version"] == "3.6.1"
-        assert resp.headers["Server"] == "kong/3.6.1"
+        assert resp.json()["version"] == "3.4.2"
+        assert resp.headers["Server"] == "kong/3.4.2"
         # Every answer carries it, errors included.
         missing = requests.get(server.url + "/services/nope", timeout=10)
         assert missing.status_code == 404
-        assert missing.headers["Server"] == "kong/3.6.1"
+        assert missing.headers["Server"] == "kong/3.4.2"
     finally:
         server.stop()
+
+
+def test_unsupported_kong_version_is_refused_in_one_line() -> None:
+    proc = subprocess.run([sys.executable, str(SERVE), "--listen", "127.0.0.1:0", "--kong-version", "3.6.1"],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "serve.py: unsupported Kong version '3.6.1': the simulator answers as Kong 3.4.2, 3.8.0, 3.9.1"]
 
 
 def test_default_kong_version_is_3_9_1() -> None:

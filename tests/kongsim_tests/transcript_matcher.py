@@ -1,7 +1,9 @@
 """Replay recorded Kong Admin API transcripts and judge the answers (rules in FORMAT.md).
 
 `Replayer(base_url).run(transcript)` sends every step byte-exact with http.client and raises
-`TranscriptMismatch` with a readable diff at the first step whose answer does not match.
+`TranscriptMismatch` with a readable diff at the first step whose answer does not match. Matching is
+exact; against a real Kong built otherwise than the recording's (or started anew), pass
+`Replayer(base_url, matching=OTHER_BUILD)`: kong_builds.py says what that tolerates, and why.
 """
 
 from __future__ import annotations
@@ -13,6 +15,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
+
+from kong_builds import EXACT, OTHER_BUILD, Matching
+
+__all__ = ["EXACT", "OTHER_BUILD", "Answer", "Bindings", "Matching", "Replayer", "TranscriptMismatch", "compare",
+           "judge", "substitute", "substitute_text", "walk"]
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 UUID_RE = re.compile(rf"^{UUID}$")
@@ -146,20 +153,20 @@ def _whole_placeholder(expected: str, actual: Any, b: Bindings, parent: Any) -> 
     return "unknown placeholder"
 
 
-def _embedded(expected: str, actual: Any, b: Bindings) -> str | None:
+def _embedded(expected: str, actual: Any, b: Bindings, matching: Matching = EXACT) -> str | None:
     if not isinstance(actual, str):
         return "expected a string"
     parts: list[str] = []
     slots: list[tuple[str, str | None]] = []
     pos = 0
     for m in PLACEHOLDER_RE.finditer(expected):
-        parts.append(re.escape(expected[pos : m.start()]))
+        parts.append(re.escape(matching.text(expected[pos : m.start()])))
         kind = m.group(1) or m.group(3)
         parts.append(f"({_EMBEDDED[kind]})")
         slots.append((kind, m.group(2)))
         pos = m.end()
-    parts.append(re.escape(expected[pos:]))
-    found = re.fullmatch("".join(parts), actual, re.DOTALL)
+    parts.append(re.escape(matching.text(expected[pos:])))
+    found = re.fullmatch("".join(parts), matching.text(actual), re.DOTALL)
     if found is None:
         return "text differs"
     for (kind, number), value in zip(slots, found.groups(), strict=True):
@@ -175,15 +182,20 @@ def _embedded(expected: str, actual: Any, b: Bindings) -> str | None:
     return None
 
 
-def compare(expected: Any, actual: Any, b: Bindings, path: str = "$", parent: Any = None) -> tuple[str, str] | None:
+def compare(expected: Any, actual: Any, b: Bindings, path: str = "$", parent: Any = None,
+            matching: Matching = EXACT) -> tuple[str, str] | None:
     """First difference as (json path, reason), or None when `actual` matches `expected`."""
     if isinstance(expected, str):
         if PLACEHOLDER_RE.fullmatch(expected):
             reason = _whole_placeholder(expected, actual, b, parent)
         elif PLACEHOLDER_RE.search(expected):
-            reason = _embedded(expected, actual, b)
+            reason = _embedded(expected, actual, b, matching)
+        elif not isinstance(actual, str):
+            reason = "values differ"
+        elif actual == expected or (not matching.exact_text and matching.text(actual) == matching.text(expected)):
+            reason = None
         else:
-            reason = None if actual == expected and isinstance(actual, str) else "values differ"
+            reason = "values differ"
         return (path, reason) if reason else None
     if expected is None or isinstance(expected, bool):
         ok = actual is expected if expected is None else (isinstance(actual, bool) and actual == expected)
@@ -196,19 +208,19 @@ def compare(expected: Any, actual: Any, b: Bindings, path: str = "$", parent: An
         if len(actual) != len(expected):
             return path, f"array length {len(actual)}, expected {len(expected)}"
         for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            diff = compare(e, a, b, f"{path}[{i}]", actual)
+            diff = compare(e, a, b, f"{path}[{i}]", actual, matching)
             if diff:
                 return diff
         return None
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
             return path, "expected an object"
-        return _compare_objects(expected, actual, b, path)
+        return _compare_objects(expected, actual, b, path, matching)
     return (path, "values differ") if expected != actual else None
 
 
 def _compare_objects(
-    expected: dict[str, Any], actual: dict[str, Any], b: Bindings, path: str
+    expected: dict[str, Any], actual: dict[str, Any], b: Bindings, path: str, matching: Matching = EXACT
 ) -> tuple[str, str] | None:
     plain = [k for k in expected if not PLACEHOLDER_RE.search(k)]
     templated = [k for k in expected if PLACEHOLDER_RE.search(k)]
@@ -220,18 +232,25 @@ def _compare_objects(
         extra = sorted(set(leftover)) if not templated else leftover
         return path, f"unexpected keys {extra}"
     for k in sorted(plain):
-        diff = compare(expected[k], actual[k], b, f"{path}.{k}", actual)
+        exp_v, act_v = expected[k], actual[k]
+        if k == "enabled_plugins" and not matching.enabled_plugins_order and _strings(exp_v) and _strings(act_v):
+            exp_v, act_v = sorted(exp_v), sorted(act_v)
+        diff = compare(exp_v, act_v, b, f"{path}.{k}", actual, matching)
         if diff:
             return diff
     for k in templated:
-        match = next((a for a in leftover if compare(k, a, b, path) is None), None)
+        match = next((a for a in leftover if compare(k, a, b, path, None, matching) is None), None)
         if match is None:
             return path, f"no key matches {k!r}"
         leftover.remove(match)
-        diff = compare(expected[k], actual[match], b, f"{path}.{match}", actual)
+        diff = compare(expected[k], actual[match], b, f"{path}.{match}", actual, matching)
         if diff:
             return diff
     return None
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 # -------------------------------------------------------------------- replaying
@@ -253,11 +272,13 @@ def _short(value: Any, limit: int = 1500) -> str:
 
 
 class Replayer:
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 10.0, matching: Matching = EXACT) -> None:
+        """`matching`: EXACT (the default, for the simulator) or OTHER_BUILD (a real Kong of another build)."""
         parts = urlsplit(base_url)
         self.host = parts.hostname or "127.0.0.1"
         self.port = parts.port or 80
         self.timeout = timeout
+        self.matching = matching
 
     def send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Answer:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
@@ -290,6 +311,18 @@ class Replayer:
                 headers["Content-Type"] = req["content_type"]
         return method, path, body, headers
 
+    def send_all(self, transcript: dict[str, Any]) -> None:
+        """Send every step (variables captured as they come), judging nothing: replays what a node did
+        before another transcript was recorded on it."""
+        variables: dict[str, Any] = {}
+        for step in transcript["steps"]:
+            answer = self.send(*self.build_request(step["request"], variables))
+            parsed = _parse_or_none(answer.raw)
+            for name, dotted in (step.get("capture") or {}).items():
+                value = walk(parsed, dotted)
+                if value is not _MISSING:
+                    variables[name] = value
+
     def run(self, transcript: dict[str, Any]) -> int:
         """Replay every step; returns the number of steps that matched."""
         variables: dict[str, Any] = {}
@@ -300,12 +333,14 @@ class Replayer:
             if isinstance(sent, dict) and isinstance(sent.get("password"), str):
                 bindings.passwords.append(sent["password"])
             answer = self.send(method, path, body, headers)
-            problem = judge(step["response"], answer, bindings)
+            problem = judge(step["response"], answer, bindings, self.matching)
             if problem is not None:
                 raise TranscriptMismatch(_report(transcript, index, step, method, path, body, answer, problem))
             parsed = _parse_or_none(answer.raw)
             for name, dotted in (step.get("capture") or {}).items():
                 value = walk(parsed, dotted)
+                if value is _MISSING and walk(step["response"].get("body"), dotted) is _MISSING:
+                    continue  # not in the recorded answer either: the variable stays uncaptured, as recorded
                 if value is _MISSING:
                     raise TranscriptMismatch(
                         _report(
@@ -330,7 +365,7 @@ def _parse_or_none(raw: bytes) -> Any:
         return None
 
 
-def judge(expected: dict[str, Any], answer: Answer, b: Bindings) -> tuple[str, str] | None:
+def judge(expected: dict[str, Any], answer: Answer, b: Bindings, matching: Matching = EXACT) -> tuple[str, str] | None:
     """First difference between a recorded response and an actual answer."""
     if answer.status != expected["status"]:
         return "status", f"status {answer.status}, expected {expected['status']}"
@@ -349,7 +384,7 @@ def judge(expected: dict[str, Any], answer: Answer, b: Bindings) -> tuple[str, s
         actual = json.loads(answer.raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return "$", "answer is not JSON"
-    return compare(expected["body"], actual, b)
+    return compare(expected["body"], actual, b, matching=matching)
 
 
 def _report(

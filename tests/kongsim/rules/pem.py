@@ -1,6 +1,8 @@
 """Certificate and key checks without OpenSSL: PEM/DER structure, key pairing, CA constraint.
 
-Messages are the ones Kong 3.9.1 (OpenSSL 3) produces for the common failures.
+Messages are the ones Kong 3.9.1 (OpenSSL 3) produces for the common failures. The OpenSSL error detail in
+them is that of Kong's own 3.9.1 build (another OpenSSL gives other codes and lines); Kong 3.4's
+lua-resty-openssl (0.8) lays it out otherwise: `<file>:<line>:error:<code>:<library>::<reason>`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import hashlib
 import re
 import time
 from typing import Any
+
+from ..versions import active, since
 
 _PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL)
 _CERT_NOT_ENOUGH_DATA = (
@@ -26,6 +30,16 @@ _KEY_UNSUPPORTED = (
     "invalid key: pkey.new:load_key: error:1E08010C:DECODER routines:OSSL_DECODER_from_bio:"
     "unsupported:crypto/encode_decode/decoder_lib.c:103:"
 )
+_DETAIL = re.compile(r"error:([0-9A-F]+):([^:]*):[^:]*:([^:]*):([^:]+:\d+):")
+
+
+def _openssl(message: str) -> str:
+    """`message` with its OpenSSL detail laid out as the active Kong release's lua-resty-openssl does."""
+    if since(active(), "3.5"):
+        return message
+    return _DETAIL.sub(lambda m: f"{m.group(4)}:error:{m.group(1):0>8}:{m.group(2)}::{m.group(3)}", message)
+
+
 _OID_BASIC_CONSTRAINTS = bytes.fromhex("551d13")
 _OID_EC_PUBLIC_KEY = bytes.fromhex("2a8648ce3d0201")
 _OID_RSA = bytes.fromhex("2a864886f70d010101")
@@ -186,7 +200,7 @@ def validate_certificate(cert: str) -> str | None:
         return None
     if _parse_certificate(cert) is not None:
         return None
-    return _CERT_NESTED if "-----BEGIN" in cert else _CERT_NOT_ENOUGH_DATA
+    return _openssl(_CERT_NESTED if "-----BEGIN" in cert else _CERT_NOT_ENOUGH_DATA)
 
 
 def validate_key(key: str) -> str | None:
@@ -196,7 +210,7 @@ def validate_key(key: str) -> str | None:
         return None
     if re.search(r"-----BEGIN (RSA |EC )?PUBLIC KEY-----", key):
         return None
-    return _KEY_UNSUPPORTED
+    return _openssl(_KEY_UNSUPPORTED)
 
 
 def certificate_key_check(cert: Any, key: Any, what: str = "certificate") -> str | None:
@@ -298,7 +312,7 @@ def validate_pem_keys(pem: Any) -> str | None:
     if isinstance(private_key, str):
         priv = _parse_private_key(private_key)
         if priv is None:
-            return "could not load private key" + _KEY_UNSUPPORTED[len("invalid key: "):]
+            return "could not load private key" + _openssl(_KEY_UNSUPPORTED)[len("invalid key: "):]
     if pub is not None and priv is not None and (
         (priv["public_key"] is not None and pub["public_key"] is not None and priv["public_key"] != pub["public_key"])
         or (priv["rsa"] is not None and pub["rsa"] is not None and priv["rsa"] != pub["rsa"])

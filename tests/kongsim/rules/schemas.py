@@ -50,10 +50,25 @@ def random_string() -> str:
 
 
 class Schemas:
-    """Kong 3.9.1 entity and plugin schemas, compiled for validation and defaults."""
+    """A Kong release's entity and plugin schemas (3.9.1's by default), compiled for validation and defaults.
+
+    The raw schemas are what the schema endpoints serve: as a freshly started node of that release shows
+    them, then annotated by validation as Kong does (rules/engine/fields.py `Field`).
+    """
 
     def __init__(self, data_dir: pathlib.Path | None = None):
         self.data_dir = pathlib.Path(data_dir) if data_dir else DEFAULT_DATA_DIR
+        self._hooks = Hooks(
+            record=Record,
+            validator_for=custom.validator_for,
+            check_for=custom.check_for,
+            reference=self._entity_or_none,
+        )
+        self.generators = Generators(uuid=lambda: str(uuid.uuid4()), random_string=random_string, now=time.time)
+        self.restart()
+
+    def restart(self) -> None:
+        """Forget every annotation and installed plugin or vault: the schemas of a freshly started node."""
         self._raw_entities: dict[str, dict] = {}
         self._raw_plugins: dict[str, dict] = {}
         self._raw_vaults: dict[str, dict] = copy.deepcopy(custom.VAULT_SCHEMAS)
@@ -61,15 +76,8 @@ class Schemas:
             self._raw_entities[path.stem[len("entity-"):]] = json.loads(path.read_text())
         for path in sorted(self.data_dir.glob("plugin-*.json")):
             self._raw_plugins[path.stem[len("plugin-"):]] = json.loads(path.read_text())
-        self._hooks = Hooks(
-            record=Record,
-            validator_for=custom.validator_for,
-            check_for=custom.check_for,
-            reference=self._entity_or_none,
-        )
         self._entities: dict[str, Record] = {}
         self._plugins: dict[str, Record] = {}
-        self.generators = Generators(uuid=lambda: str(uuid.uuid4()), random_string=random_string, now=time.time)
 
     # ------------------------------------------------------------------ raw schemas
 
@@ -126,6 +134,12 @@ class Schemas:
         """Alias of `field_error` (Kong's `schema:validate_field` for one top-level field)."""
         return self.field_error(entity, field, value)
 
+    def validate_primary_key(self, entity: str, value: Any) -> None:
+        """What Kong's DAO does with a primary key before any read, update or delete by it: validate it
+        (for the annotation it leaves on the served schema; the callers check UUIDs themselves)."""
+        if entity in self._raw_entities:
+            self.field_error(entity, "id", value)
+
     @staticmethod
     def plugin_protocols_error(plugin: dict, route: dict | None,
                                service_routes: list[dict] | None) -> SchemaError | None:
@@ -158,10 +172,11 @@ class Schemas:
     def _entity(self, name: str) -> Record:
         rec = self._entities.get(name)
         if rec is None:
-            spec = copy.deepcopy(self._raw_entities[name])
+            # compiled over the very tables the schema endpoints serve: validation annotates them
+            spec = dict(self._raw_entities[name])
             if name in custom.EXTRA_SHORTHANDS:
-                spec["shorthand_fields"] = custom.EXTRA_SHORTHANDS[name]
-            rec = Record(spec, name, self._hooks)
+                spec["shorthand_fields"] = copy.deepcopy(custom.EXTRA_SHORTHANDS[name])
+            rec = Record(spec, name, self._hooks, served=True)
             rec.shorthand_funcs = custom.SHORTHAND_FUNCS.get(name, {})
             rec.transformations = custom.TRANSFORMATIONS.get(name, [])
             if name == "routes":
@@ -186,7 +201,7 @@ class Schemas:
         if rec is None:
             if name not in self._raw_plugins:
                 return None
-            rec = Record(copy.deepcopy(self._raw_plugins[name]), f"plugin:{name}", self._hooks)
+            rec = Record(self._raw_plugins[name], f"plugin:{name}", self._hooks, served=True)
             self._plugins[name] = rec
         return rec
 
@@ -231,7 +246,9 @@ class Schemas:
                                      original=data, rbw=base)
             result = merged
         else:
-            errors = validate_record(rec, processed, Ctx(), full_check=True, original=data)
+            # the schema endpoints' validate works on a copy of the schema (Schema.new): no annotation
+            ctx = Ctx(annotate=op != "validate")
+            errors = validate_record(rec, processed, ctx, full_check=True, original=data)
             result = processed
         if errors:
             raise SchemaError(errors)

@@ -10,6 +10,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 
+from ..versions import active, pcre2
 from .engine.patterns import lua_find
 
 Validator = Callable[[str], "str | None"]
@@ -391,6 +392,14 @@ _PCRE_MESSAGES = {
     "unterminated character set": ("missing terminating ] for character class", True),
     "bad escape (end of pattern)": ("\\ at end of pattern", True),
 }
+_DUPLICATE_NAME = "two named subpatterns have the same name (PCRE2_DUPNAMES not set)"
+# what PCRE (before PCRE2, Kong < 3.5) says instead
+_PCRE1_TEXTS = {
+    _DUPLICATE_NAME: "two named subpatterns have the same name",
+    "missing closing parenthesis": "missing )",
+    "unmatched closing parenthesis": "unmatched parentheses",
+    "quantifier does not follow a repeatable item": "nothing to repeat",
+}
 _NAMED_GROUP = re.compile(r"\(\?(?:<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')")
 
 
@@ -400,10 +409,15 @@ def pcre_error(pattern: str) -> str | None:
     Python's `re` stands in for PCRE2; only errors both engines agree on are reported, so PCRE-only
     syntax (\\p{L}, \\Q..\\E, ...) is accepted rather than refused.
     """
+    pcre1 = not pcre2(active())
     pieces: list[str] = []
     origin: list[int] = []  # index in `pattern` of each character of the translated pattern
     last = 0
+    names: set[str] = set()
     for m in _NAMED_GROUP.finditer(pattern):
+        if (m.group(1) or m.group(2)) in names:  # PCRE points after the name (PCRE2) or at its end (PCRE)
+            return _pcre_message(pattern, _DUPLICATE_NAME, m.end() - 1 if pcre1 else m.end())
+        names.add(m.group(1) or m.group(2))
         pieces.append(pattern[last:m.start()])
         origin.extend(range(last, m.start()))
         group = f"(?P<{m.group(1) or m.group(2)}>"
@@ -418,9 +432,16 @@ def pcre_error(pattern: str) -> str | None:
         for prefix, (text, at_end) in _PCRE_MESSAGES.items():
             if exc.msg.startswith(prefix):
                 pos = len(pattern) if at_end or exc.pos is None else origin[min(exc.pos, len(origin) - 1)]
-                where = "" if pos >= len(pattern) else f' at "{pattern[pos:]}"'
-                return f'pcre2_compile() failed: {text} in "{pattern}"{where}'
+                return _pcre_message(pattern, text, pos)
     return None
+
+
+def _pcre_message(pattern: str, text: str, pos: int) -> str:
+    """nginx's words for a PCRE2 error `text` at `pos` (or PCRE's, before Kong 3.5)."""
+    where = "" if pos >= len(pattern) else f' at "{pattern[pos:]}"'
+    if not pcre2(active()):
+        return f'pcre_compile() failed: {_PCRE1_TEXTS.get(text, text)} in "{pattern}"{where}'
+    return f'pcre2_compile() failed: {text} in "{pattern}"{where}'
 
 
 def validate_router_path(path: str) -> str | None:

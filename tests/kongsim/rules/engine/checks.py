@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...versions import active, since
+from .errors import LuaError
 from .fields import Ctx, Field, validate_field
 from .values import MSG, NIL, CustomCheck, get_field, is_nonempty, is_reference, lua_eq, quoted_list, set_field
 
@@ -71,6 +73,9 @@ def _run_entity_check(rec: Record, sub: Record | None, name: str, arg: Any, fn: 
         else:
             all_nil = False
             sf = rec.schema_field(fname, sub)
+            if sf is None and not since(active(), "3.9"):
+                # Kong < 3.9 indexes the missing field (the routes check of 3.8 names `expression`, `priority`)
+                raise LuaError(f"attempt to index local 'field' (a nil value): {fname}")
             if sf is not None and sf.type == "string" and sf.referenceable and is_reference(value):
                 return
         if fname in errors:
@@ -140,13 +145,19 @@ def _check(rec: Record, sub: Record | None, name: str, arg: Any, fn: CustomCheck
 
 def _matcher(rec: Record, sub: Record | None, fname: str, match: dict, role: str) -> Field:
     """The field as a check's `if_match`/`then_match` sees it; `role` names it in the schema path
-    (`<path>?then_match`), where a Lua-only validator of that match is registered."""
+    (`<path>?then_match`), where a Lua-only validator of that match is registered. Kong gives the match
+    table the schema field as its __index and validates with it: the annotations of `validate_field`
+    land in the served check (or, for elements the match does not define, in the field's own)."""
     key = (id(sub), fname, id(match))
     cached = rec.matchers.get(key)
     if cached is None:
         base = rec.schema_field(fname, sub)
         path = f"{rec.path}.{fname}?{role}"
-        cached = Field(match, path, rec.hooks) if base is None else base.derive(match, path)
+        served = (sub or rec).served
+        if base is None:
+            cached = Field(match, path, rec.hooks, match if served else None)
+        else:
+            cached = base.derive(match, path, served)
         rec.matchers[key] = cached
     return cached
 

@@ -24,6 +24,10 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _LONG_BRACKET = re.compile(r"([\[\]])(=*)\1")
 
 
+class LuaError(Exception):
+    """Kong's own Lua code fails on the input (the Admin API answers 500 "An unexpected error occurred")."""
+
+
 class SchemaError(Exception):
     """A Kong schema violation (error code 2)."""
 

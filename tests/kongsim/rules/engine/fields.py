@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .patterns import lua_find
@@ -49,11 +49,35 @@ VALIDATOR_ORDER = (
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z", re.I)
 
 
-class Field:
-    """A compiled field definition. Attributes mirror Kong's field table keys."""
+class Inherited:
+    """A Lua field table whose missing keys are read from another: an entity check's `if_match` (or
+    `then_match`) over the schema field it is matched against. Writes go to the check's own table."""
 
-    def __init__(self, spec: dict, path: str, hooks: Hooks):
+    def __init__(self, own: dict, base: dict) -> None:
+        self.own = own
+        self.base = base
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.own or key in self.base
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.own[key] = value
+
+
+class Field:
+    """A compiled field definition. Attributes mirror Kong's field table keys.
+
+    `served` is the table `GET /schemas/...` shows for this field (None for the fields of nested records,
+    which Kong validates with a copy of the record's schema). Kong's `validate_field` annotates the field
+    table it is given, in place and for good: `len_min = 1` on a string field that has none, `required =
+    true` on the elements of an array or set and on the keys and values of a map. So what the schema
+    endpoints answer depends on what the node has validated since it started; `validate_field` below
+    does the same to `served`.
+    """
+
+    def __init__(self, spec: dict, path: str, hooks: Hooks, served: dict | Inherited | None = None):
         self.spec = spec
+        self.served = served
         self.path = path
         self.type: str = spec.get("type", "any")
         self.required: bool = spec.get("required") is True
@@ -78,11 +102,11 @@ class Field:
         if self.type == "string" and "len_min" not in spec:
             # empty strings are refused unless a schema says otherwise
             self.validators.insert(self._len_slot(), ("len_min", 1))
-        self.elements = Field(spec["elements"], path + "[]", hooks) if "elements" in spec else None
+        self.elements = self._part(spec, "elements", path + "[]", hooks)
         if self.elements is not None:
             self.elements.required = True
-        self.keys = Field(spec["keys"], path + "{k}", hooks) if "keys" in spec else None
-        self.values = Field(spec["values"], path + "{v}", hooks) if "values" in spec else None
+        self.keys = self._part(spec, "keys", path + "{k}", hooks)
+        self.values = self._part(spec, "values", path + "{v}", hooks)
         for sub in (self.keys, self.values):
             if sub is not None:
                 sub.required = True
@@ -91,6 +115,11 @@ class Field:
             self.record = hooks.record(spec, path, hooks)
         self._hooks = hooks
 
+    def _part(self, spec: dict, key: str, path: str, hooks: Hooks) -> Field | None:
+        if key not in spec:
+            return None
+        return Field(spec[key], path, hooks, spec[key] if self.served is not None else None)
+
     def _len_slot(self) -> int:
         order = {k: i for i, k in enumerate(VALIDATOR_ORDER)}
         for i, (k, _arg) in enumerate(self.validators):
@@ -98,14 +127,15 @@ class Field:
                 return i
         return len(self.validators)
 
-    def derive(self, overrides: dict, path: str) -> Field:
-        """A field whose missing attributes fall back to this one (Lua __index inheritance)."""
+    def derive(self, overrides: dict, path: str, served: bool = False) -> Field:
+        """A field whose missing attributes fall back to this one (Lua __index inheritance); `served`: the
+        `overrides` table is part of a served schema (annotated as `Inherited` over this field's table)."""
         merged = dict(self.spec)
         merged.update(overrides)
         for key in ("eq", "ne"):
             if key in overrides:
                 merged[key] = overrides[key]
-        derived = Field(merged, path, self._hooks)
+        derived = Field(merged, path, self._hooks, Inherited(overrides, self.spec) if served else None)
         if self.custom_validator is not None and derived.custom_validator is None:
             derived.custom_validator = self.custom_validator
             derived.validators = [v for v in derived.validators if v[0] != "custom_validator"]
@@ -118,6 +148,8 @@ class Ctx:
     """Validation context: `updating` switches the messages Kong rewrites during updates."""
 
     updating: bool = False
+    # False when validating with a copy of the schema (the schema endpoints' validate): nothing is annotated
+    annotate: bool = True
 
     def msg(self, key: str) -> str:
         text = MSG[key]
@@ -217,6 +249,8 @@ def validate_field(fld: Field, value: Any, ctx: Ctx) -> Any:
     if t in ("array", "set"):
         if not is_sequence(value):
             return MSG["ARRAY"] if t == "array" else MSG["SET"]
+        if ctx.annotate and fld.elements is not None and fld.elements.served is not None:
+            fld.elements.served["required"] = True
         errs = {}
         for i, v in enumerate(as_list(value), 1):
             err = validate_field(fld.elements, v, ctx) if fld.elements else None
@@ -227,6 +261,9 @@ def validate_field(fld: Field, value: Any, ctx: Ctx) -> Any:
     elif t == "map":
         if not is_table(value):
             return MSG["MAP"]
+        for part in (fld.keys, fld.values):
+            if ctx.annotate and part is not None and part.served is not None:
+                part.served["required"] = True
         items = value.items() if isinstance(value, dict) else enumerate(value, 1)
         for k, v in items:
             if fld.keys is not None:
@@ -257,6 +294,8 @@ def validate_field(fld: Field, value: Any, ctx: Ctx) -> Any:
     elif t == "string":
         if not isinstance(value, str):
             return MSG["STRING"]
+        if ctx.annotate and fld.served is not None and "len_min" not in fld.served:
+            fld.served["len_min"] = 1
         if fld.referenceable and is_reference(value):
             return None
     elif t == "boolean":
@@ -280,7 +319,8 @@ def _validate_foreign(fld: Field, value: Any, ctx: Ctx) -> Any:
         errs = {"id": MSG["REQUIRED"]}
     else:
         id_field = target.by_name.get("id") if target else None
-        err = validate_field(id_field, pk, ctx) if id_field else None
+        # a copied schema still refers to the node's own schema of the referenced entity
+        err = validate_field(id_field, pk, replace(ctx, annotate=True)) if id_field else None
         if err is None:
             return None
         errs = {"id": err}

@@ -18,13 +18,16 @@ from .values import ABSENT, MSG, NIL, CustomCheck, as_dict, is_table, jcopy, lua
 class Record:
     """A compiled schema: fields in order, entity checks, shorthands, subschemas."""
 
-    def __init__(self, spec: dict, path: str, hooks: Hooks):
+    def __init__(self, spec: dict, path: str, hooks: Hooks, served: bool = False):
+        """`served`: `spec` is the table the schema endpoints show, annotated as Kong validates (a
+        top-level entity or plugin schema; nested records are validated with a copy in Kong)."""
         self.path = path
         self.hooks = hooks
+        self.served = served
         self.fields: list[tuple[str, Field]] = []
         for item in spec.get("fields", []):
             ((name, fspec),) = item.items()
-            self.fields.append((name, Field(fspec, f"{path}.{name}", hooks)))
+            self.fields.append((name, Field(fspec, f"{path}.{name}", hooks, fspec if served else None)))
         self.by_name: dict[str, Field] = dict(self.fields)
         self.entity_checks: list[tuple[str, dict, CustomCheck | None]] = []
         for check in spec.get("entity_checks") or []:
