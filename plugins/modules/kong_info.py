@@ -100,9 +100,16 @@ node:
       type: str
       sample: 3.9.1
     edition:
-      description: V(community) or V(enterprise).
+      description:
+        - V(community) or V(enterprise). Kong reports it from 3.6; for an older node it is told by the release
+          (Enterprise releases have four parts, such as V(3.4.3.29)).
       type: str
       sample: community
+    router_flavor:
+      description: The node's C(router_flavor) (V(traditional_compatible), V(traditional) or V(expressions)).
+      type: str
+      sample: traditional_compatible
+      version_added: 0.2.0
     hostname:
       description: Host name of the node.
       type: str

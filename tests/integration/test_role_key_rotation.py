@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from helpers.admin import listing
 
-pytestmark = pytest.mark.kong
+# the role configures ai-proxy for every model: Kong 3.6 or later
+pytestmark = [pytest.mark.kong, pytest.mark.min_kong("3.6")]
 
 
 ROLE = {"name": "Apply the gateway", "ansible.builtin.include_role": {"name": "aigateway.kong.ai_gateway"}}

@@ -9,7 +9,8 @@ import pytest
 import yaml
 from helpers import admin
 
-pytestmark = pytest.mark.kong
+# the role configures ai-proxy for every model: Kong 3.6 or later
+pytestmark = [pytest.mark.kong, pytest.mark.min_kong("3.6")]
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERGE = "Converge Kong to the gateway description"

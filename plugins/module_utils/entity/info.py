@@ -10,6 +10,7 @@ from typing import Any, Callable
 from ansible_collections.aigateway.kong.plugins.module_utils.api.argspec import connection_argument_spec
 from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient, quote_key
 from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongError
+from ansible_collections.aigateway.kong.plugins.module_utils.api.node import Node
 from ansible_collections.aigateway.kong.plugins.module_utils.entity import hooks
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.compare import mask_paths
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.engine import is_uuid
@@ -67,9 +68,11 @@ def node_info(client: KongClient) -> dict[str, Any]:
     configuration = root.get("configuration") or {}
     enabled = (client.request("GET", "/plugins/enabled") or {}).get("enabled_plugins") or []
     plugins = root.get("plugins") or {}
+    found = Node.from_root(root)
     return {
-        "version": root.get("version"),
-        "edition": root.get("edition"),
+        "version": found.version,
+        "edition": found.edition,  # Kong names it from 3.6; before, it is told by the release
+        "router_flavor": found.router_flavor,
         "hostname": root.get("hostname"),
         "node_id": root.get("node_id"),
         "database": configuration.get("database"),

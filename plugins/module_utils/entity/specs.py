@@ -103,6 +103,12 @@ class EntitySpec:
     unique_under_parent: bool = False  # Kong tells two of them apart only under one parent (targets, acls)
     # further fields Kong keeps unique together, by a name for the lanes (applies when the first is set)
     unique: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    dao: str | None = None  # Kong's schema name when it is not the collection's (/schemas/{dao}/validate)
+
+    @property
+    def schema_name(self) -> str:
+        """The name Kong's ``/schemas/{name}`` endpoints take for this entity."""
+        return self.dao or self.collection.replace("-", "_")
 
     @property
     def parents(self) -> tuple[Parent, ...]:
@@ -321,6 +327,7 @@ def _credential(
     nested: str,
     collection: str,
     identity: str,
+    dao: str,
     extra_options: dict[str, Any] | None = None,
     endpoint_key: str | None = None,
     **fields: Field,
@@ -343,6 +350,7 @@ def _credential(
         nested_key=None if keyed else identity,
         plain_keys=keyed,  # a group is a plain key only under its consumer (``nested_key``)
         unique_under_parent=not keyed,
+        dao=dao,
     )
 
 
@@ -369,6 +377,7 @@ CREDENTIALS = {
         "key-auth",
         "key-auths",
         "key",
+        "keyauth_credentials",
         endpoint_key="key",
         key=Field(secret=True),
         ttl=Field(type="int", between=(0, 100000000), create_only=True),
@@ -378,17 +387,19 @@ CREDENTIALS = {
         "basic-auth",
         "basic-auths",
         "username",
+        "basicauth_credentials",
         endpoint_key="username",
         extra_options={"update_password": UPDATE_PASSWORD},
         username=Field(),
         password=Field(secret=True),
     ),
-    "acl": _credential("acl", "acls", "acls", "group", group=Field()),
+    "acl": _credential("acl", "acls", "acls", "group", "acls", group=Field()),
     "jwt": _credential(
         "jwt credential",
         "jwt",
         "jwts",
         "key",
+        "jwt_secrets",
         endpoint_key="key",
         key=Field(),  # the issuer claim: not a secret in Kong's schema (only key-auth keys are)
         secret=Field(secret=True),
@@ -400,6 +411,7 @@ CREDENTIALS = {
         "hmac-auth",
         "hmac-auths",
         "username",
+        "hmacauth_credentials",
         endpoint_key="username",
         username=Field(),
         secret=Field(secret=True),

@@ -14,15 +14,10 @@ import copy
 from typing import Any
 
 from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongAPIError
+from ansible_collections.aigateway.kong.plugins.module_utils.api.node import node
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import ENTITIES
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.versions import unvalidated_fields
 
-# collection -> the schema (DAO) name the validate endpoint takes
-SCHEMA_NAMES = {
-    "key-auths": "keyauth_credentials",
-    "basic-auths": "basicauth_credentials",
-    "jwts": "jwt_secrets",
-    "hmac-auths": "hmacauth_credentials",
-    "key-sets": "key_sets",
-}
 # an id for references that do not exist yet in check mode (Kong's validation does not look them up)
 PLACEHOLDER_ID = "00000000-0000-4000-8000-000000000000"
 NOT_FIELDS = ("ttl",)  # options Kong takes beside the entity's fields
@@ -31,12 +26,13 @@ NOT_FIELDS = ("ttl",)  # options Kong takes beside the entity's fields
 def validate_path(collection: str) -> str:
     if collection == "plugins":
         return "/schemas/plugins/validate"
-    return "/schemas/%s/validate" % SCHEMA_NAMES.get(collection, collection)
+    return "/schemas/%s/validate" % ENTITIES[collection].schema_name
 
 
 def validation_body(engine: Any, entity: dict[str, Any]) -> dict[str, Any]:
     """``entity`` as Kong would validate it: parent set, references not created yet replaced by a placeholder."""
-    body = {k: copy.deepcopy(v) for k, v in entity.items() if k not in NOT_FIELDS}
+    skipped = NOT_FIELDS + unvalidated_fields(node(engine.client), engine.spec.collection)
+    body = {k: copy.deepcopy(v) for k, v in entity.items() if k not in skipped}
     parent = engine.spec.parent
     if parent:
         body[parent.option] = {"id": engine.parent_id or PLACEHOLDER_ID}

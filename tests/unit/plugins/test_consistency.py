@@ -86,6 +86,7 @@ def test_the_simulator_serves_every_entity_as_the_spec_says(collection: str) -> 
     served = {entity.admin_name: entity for entity in load_entities().values()}
     assert collection in served
     spec, entity = ENTITIES[collection], served[collection]
+    assert entity.name == spec.schema_name  # what /schemas/{name}/validate takes
     key = spec.endpoint_key
     if key and spec.fields.get(key) and spec.fields[key].type == "list":  # certificates: read by one of their SNIs
         assert entity.endpoint_key is None
