@@ -195,3 +195,21 @@ def test_bad_input_fails_before_any_request(kongsim: Any, run_playbook: Any) -> 
         t = run[name]
         assert t.failed and word in t.msg, (name, t.msg)
     assert kongsim.request_log() == [], kongsim.request_log()
+
+
+@pytest.mark.kong
+def test_the_role_over_mutual_tls_names_its_own_variables(tls_kong: Any, run_playbook: Any) -> None:
+    url, files = tls_kong
+    role = {"name": "Gateway", "ansible.builtin.include_role": {"name": "aigateway.kong.ai_gateway"}}
+    gateway = {"ai_gateway_admin_url": url, "ai_gateway_ca_path": files["ca_path"],
+               "ai_gateway_consumers": [{"username": "mtls-user"}]}
+    refused = run_playbook([role], play_vars=gateway)
+    assert refused.rc != 0, refused.summary()
+    msg = refused["Converge Kong to the gateway description"].msg
+    assert "set ai_gateway_client_cert and ai_gateway_client_key" in msg and "\n" not in msg.strip(), msg
+    with_cert = dict(gateway, ai_gateway_client_cert=files["client_cert"], ai_gateway_client_key=files["client_key"])
+    run = run_playbook([role], play_vars=with_cert)
+    assert run.rc == 0 and run["Converge Kong to the gateway description"].changed, run.summary()
+    untrusted = run_playbook([role], play_vars=dict(with_cert, ai_gateway_ca_path=""))
+    msg = untrusted["Converge Kong to the gateway description"].msg
+    assert untrusted.rc != 0 and "ai_gateway_ca_path" in msg and "ai_gateway_validate_certs" in msg, msg

@@ -1,7 +1,9 @@
-"""The single-entity modules in-process on the controller (their action plugins) and as module processes
-return the same.
+"""The single-entity modules in-process on the controller (the action plugin) and as module processes return
+the same.
 
-Per module, one playbook (check-mode create, create, no-op, check-mode update and update with --diff, an
+One module per shape of the wrapper: references and warnings (kong_route), secrets read from the managed Kong's
+plugin schema (kong_plugin), one module over several entities picked by an option (kong_consumer_credential). Per
+module, one playbook (check-mode create, create, no-op, check-mode update and update with --diff, an
 unknown option, a rule violation, an error Kong answers with a status and field names, a missing reference,
 delete) runs twice on two fresh simulators seeded alike: once in-process (the default for a local
 connection), once with ``aigateway_kong_inprocess: false``. Every task result (``invocation``, warnings and
@@ -136,15 +138,6 @@ AI_PROXY = {
 SERVICE_SEED = ("/services", {"name": "llm", "url": "http://llm.example"})
 SCENARIOS = [
     Scenario(
-        "kong_service",
-        present={"name": "svc", "url": "https://api.example.test:8443/v1", "tags": ["ai"]},
-        update={"read_timeout": 120000, "tags": ["ai", "prod"]},
-        absent={"name": "svc"},
-        invalid={"name": "svc2", "url": "http://a.example", "host": "b.example"},
-        kong_error={"name": "s3", "host": "bad host!"},
-        paths=("/services",),
-    ),
-    Scenario(
         "kong_route",
         seed=[SERVICE_SEED],
         present={"name": "chat", "service": "llm", "paths": ["/chat"], "methods": ["POST"]},
@@ -169,47 +162,6 @@ SCENARIOS = [
         ],
     ),
     Scenario(
-        "kong_consumer",
-        seed=[("/consumers", {"username": "taken", "custom_id": "dup"})],
-        present={"username": "app", "custom_id": "app-1", "tags": ["ai"]},
-        update={"tags": ["ai", "gold"]},
-        absent={"username": "app"},
-        invalid={"tags": ["x"]},
-        kong_error={"username": "other", "custom_id": "dup"},
-        paths=("/consumers",),
-    ),
-    Scenario(
-        "kong_upstream",
-        present={
-            "name": "pool",
-            "algorithm": "least-connections",
-            "healthchecks": {"active": {"http_path": "/health", "healthy": {"interval": 5}}},
-        },
-        update={"slots": 1000, "healthchecks": {"active": {"http_path": "/ready"}}},
-        absent={"name": "pool"},
-        invalid={"tags": ["x"]},
-        kong_error={"name": "u2", "hash_on": "header"},
-        paths=("/upstreams",),
-    ),
-    Scenario(
-        "kong_target",
-        seed=[("/upstreams", {"name": "pool"})],
-        present={"upstream": "pool", "target": "10.0.0.7", "weight": 50},
-        update={"weight": 0, "tags": ["canary"]},
-        absent={"upstream": "pool", "target": "10.0.0.7:8000"},
-        invalid={"target": "10.0.0.8"},
-        kong_error={"upstream": "pool", "target": "bad_host!"},
-        paths=("/upstreams/pool/targets",),
-        extra=[
-            task(
-                "missing upstream, check",
-                "aigateway.kong.kong_target",
-                {"upstream": "nope", "target": "10.0.0.9"},
-                check_mode=True,
-            ),
-        ],
-    ),
-    Scenario(
         "kong_plugin",
         seed=[SERVICE_SEED],
         present={"name": "ai-proxy", "instance_name": "llm-ai", "service": "llm", "config": AI_PROXY},
@@ -218,15 +170,6 @@ SCENARIOS = [
         invalid={"service": "llm"},
         kong_error={"name": "rate-limiting", "instance_name": "rl", "service": "llm", "config": {"minute": "ten"}},
         paths=("/plugins",),
-    ),
-    Scenario(
-        "kong_certificate",
-        present={"cert": CERT.cert_pem, "key": CERT.key_pem, "snis": ["ai.example.test"]},
-        update={"tags": ["edge"], "snis": ["ai.example.test", "llm.example.test"]},
-        absent={"snis": ["ai.example.test"]},
-        invalid={"snis": ["x.example.test"]},
-        kong_error={"cert": "not a pem", "key": "not a pem either", "snis": ["b.example.test"]},
-        paths=("/certificates", "/snis"),
     ),
     Scenario(
         "kong_consumer_credential",

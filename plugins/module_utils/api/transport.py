@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import sys
+import sysconfig
 import threading
 import traceback
 import warnings
@@ -42,13 +43,24 @@ POOL_SIZE = 32  # keep-alive connections kept per Admin API origin (kong_entitie
 DEFAULT_HEADERS = {"Accept-Encoding": "gzip, deflate", "Connection": "keep-alive"}
 
 
+def externally_managed(python_stdlib: str | None = None) -> bool:
+    """Whether pip refuses to install into this Python (PEP 668: Debian's, Ubuntu's, Fedora's system Python)."""
+    stdlib = python_stdlib or sysconfig.get_path("stdlib")
+    return bool(stdlib) and os.path.exists(os.path.join(stdlib, "EXTERNALLY-MANAGED")) and sys.prefix == sys.base_prefix
+
+
 def missing_library_message() -> str:
-    """One line: the package, the interpreter that lacks it and the command that installs it there."""
+    """One line: the package, the interpreter that lacks it and the install that works there."""
     python = sys.executable or "python3"
-    return (
-        "The Python package urllib3 is missing for %s, the Python that runs this task; "
-        "install it with: %s -m pip install urllib3" % (python, python)
-    )
+    if externally_managed():
+        how = (
+            "this Python is managed by the system, so install the system package (Debian, Ubuntu: apt install "
+            "python3-urllib3; Fedora, RHEL: dnf install python3-urllib3), or run the task with the Python that runs "
+            "Ansible (ansible_python_interpreter: \"{{ ansible_playbook_python }}\")"
+        )
+    else:
+        how = "install it with: %s -m pip install urllib3" % python
+    return "The Python package urllib3 is missing for %s, the Python that runs this task; %s" % (python, how)
 
 
 class Response:

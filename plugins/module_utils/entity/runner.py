@@ -140,6 +140,10 @@ class Task:
         """The options as ``invocation`` shows them (then masked): all of them, unless a task says otherwise."""
         return params
 
+    def reworded(self, message: str) -> str:
+        """A failure's message as the task's users name things (a role's variables rather than module options)."""
+        return message
+
     def run(self, params: dict[str, Any], check_mode: bool, diff: bool, warn: Callable[[str], None]) -> TaskResult:
         """The task's result for validated ``params`` (connection options already checked)."""
         raise NotImplementedError
@@ -152,8 +156,12 @@ def run_task(
     try:
         validate_connection(params)
     except KongError as exc:
-        return TaskResult.failure(exc.describe())
-    return task.run(params, check_mode, diff, warn)
+        result = TaskResult.failure(exc.describe())
+    else:
+        result = task.run(params, check_mode, diff, warn)
+    if result.failed and isinstance(result.values.get("msg"), str):
+        result.values["msg"] = task.reworded(result.values["msg"])
+    return result
 
 
 @dataclass(frozen=True)

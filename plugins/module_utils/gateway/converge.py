@@ -13,6 +13,7 @@ PRIVATE: module_utils is not a public API of the collection and may change at an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -46,6 +47,10 @@ DEPRECATED_INPUTS = {
     "task; remove the variable",
 }
 SHOWN_NAMES = 10  # names per line of the report; the others are counted
+# connection options as the role's users set them: messages about them name the role's variables
+ROLE_OPTIONS = re.compile(
+    r"\b(admin_url|admin_token|workspace|validate_certs|ca_path|client_cert|client_key|use_proxy)\b"
+)
 REPORTED = ("created", "updated", "deleted", "failed")
 
 
@@ -238,6 +243,10 @@ class GatewayTask(Task):
     def raw_secrets(self, params: Any) -> set[str]:
         inputs = params.get("inputs") if isinstance(params, dict) else None
         return gateway_secrets(inputs) if isinstance(inputs, dict) else set()
+
+    def reworded(self, message: str) -> str:
+        """A failure in the words of the role's variables (``set ai_gateway_ca_path``, not ``set ca_path``)."""
+        return ROLE_OPTIONS.sub(r"ai_gateway_\1", message)
 
     def shown_args(self, params: dict[str, Any]) -> dict[str, Any]:
         # the description holds every key and password of the gateway, and can be thousands of entries long:
