@@ -4,8 +4,8 @@ Each state file in tests/fixtures/deck/ is exported with playbooks/export.yml (n
 is previewed (--check --diff -vvv: nothing written), converged into one empty Kong and synced with decK into
 another; both then hold the same entities (ids, timestamps and basic-auth hashes aside, each hash checked
 against the file's password), and a second converge changes nothing. No secret of the file appears in the
-playbook, the role's variables or any output; secrets.yml holds them with mode 0600. The test bodies use
-only each Kong's ``url``.
+playbook, the role's variables or any output; secrets.yml holds them with mode 0600. The Kongs are the
+simulator, or real ones with ``--kong real``; the test bodies use only their ``url``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import yaml
 from helpers.deck_sync import SKIP_REASON, basic_auth_hash, basic_auth_passwords, deck_sync, listing
 from helpers.kong_state import playbook
 
-pytestmark = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
+pytestmark = [pytest.mark.kong, pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")]
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "deck"
@@ -45,8 +45,8 @@ def export_file(tmp_path: Path, collections: Path, state: Path) -> tuple[Path, A
 
 def round_trip(tmp_path: Path, collections: Path, state: Path, kong: Any, deck_kong: Any, secrets: list[str],
                passwords: dict[str, str]) -> Path:
-    """``secrets``: values of the file that must not leave secrets.yml (``in_files``: those the file holds
-    itself, rather than reading from the environment)."""
+    """``secrets``: values of the file (or of its environment) that must appear in no file but secrets.yml and in
+    no output; ``passwords``: the file's basic-auth passwords, by username."""
     dest, export = export_file(tmp_path, collections, state)
     written = (dest / "playbook.yml").read_text() + ((dest / "ai_gateway.yml").read_text()
                                                      if (dest / "ai_gateway.yml").exists() else "")
@@ -79,11 +79,11 @@ def round_trip(tmp_path: Path, collections: Path, state: Path, kong: Any, deck_k
     return dest
 
 
-def test_nested_format_1_1(tmp_path: Path, collection_path: Path, kongsim: Any, second_sim: Any) -> None:
+def test_nested_format_1_1(tmp_path: Path, collection_path: Path, kong: Any, second_kong: Any) -> None:
     state = FIXTURES / "nested-1.1.yaml"
     key = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgip6B0DwkHD0phpLk"
     secrets = ["ann-key-Qx71", "ann-pass-Qx72", "ann-jwt-Qx73", "ann-hmac-Qx74", "redis-pass-Qx75", key]
-    dest = round_trip(tmp_path, collection_path, state, kongsim, second_sim, secrets, {"ann": "ann-pass-Qx72"})
+    dest = round_trip(tmp_path, collection_path, state, kong, second_kong, secrets, {"ann": "ann-pass-Qx72"})
     text = (dest / "playbook.yml").read_text()
     held = (dest / "secrets.yml").read_text()
     assert all(value in held for value in secrets)
@@ -94,13 +94,13 @@ def test_nested_format_1_1(tmp_path: Path, collection_path: Path, kongsim: Any, 
 
 
 def test_flat_format_3_0_json_with_environment_values(
-    tmp_path: Path, collection_path: Path, kongsim: Any, second_sim: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, collection_path: Path, kong: Any, second_kong: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
     state = FIXTURES / "flat-3.0.json"
     secrets = ["team-key-Zr91", "sk-env-Zr92", "svc-key-Zr93", "ops-pass-Zr94"]
-    dest = round_trip(tmp_path, collection_path, state, kongsim, second_sim, secrets, {"ops": "ops-pass-Zr94"})
+    dest = round_trip(tmp_path, collection_path, state, kong, second_kong, secrets, {"ops": "ops-pass-Zr94"})
     keys = {i["consumer"]: i["key"] for i in exported_items(dest, "key-auths")}
     lookup = "lookup('ansible.builtin.env', 'DECK_TEAM_KEY', default=undef('DECK_TEAM_KEY is not set'))"
     assert keys["team"] == "{{ " + lookup + " }}"
@@ -110,5 +110,5 @@ def test_flat_format_3_0_json_with_environment_values(
     assert "svc-key-Zr93" in (dest / "secrets.yml").read_text()
 
     monkeypatch.delenv("DECK_TEAM_KEY")
-    unset = playbook(tmp_path / "unset", collection_path, dest / "playbook.yml", {"kong_admin_url": kongsim.url})
+    unset = playbook(tmp_path / "unset", collection_path, dest / "playbook.yml", {"kong_admin_url": kong.url})
     assert unset.rc != 0 and "DECK_TEAM_KEY is not set" in unset.output

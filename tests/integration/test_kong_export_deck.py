@@ -186,7 +186,8 @@ def test_the_same_file_exports_the_same_files(run_playbook: Any, tmp_path: Path)
     assert first.changed and not again.changed  # ids derived from the file, not drawn at random
 
 
-def test_vaults_key_sets_and_keys(tmp_path: Path, collection_path: Path, kongsim: Any) -> None:
+@pytest.mark.kong
+def test_vaults_key_sets_and_keys(tmp_path: Path, collection_path: Path, kong: Any) -> None:
     dest = tmp_path / "export"
     run = playbook(tmp_path / "export-run", collection_path, REPO / "playbooks" / "export.yml",
                    {"export_src": str(FIXTURES / "keys-vaults-3.0.yaml"), "export_dest": str(dest)})
@@ -197,14 +198,14 @@ def test_vaults_key_sets_and_keys(tmp_path: Path, collection_path: Path, kongsim
     assert not any(value in text for value in private)
     assert all(value in (dest / "secrets.yml").read_text() for value in private)
     for attempt in ("first", "second"):
-        converge = playbook(tmp_path / attempt, collection_path, dest / "playbook.yml", {"kong_admin_url": kongsim.url})
+        converge = playbook(tmp_path / attempt, collection_path, dest / "playbook.yml", {"kong_admin_url": kong.url})
         assert converge.rc == 0, converge.summary()
         assert not any(value in converge.output for value in private)
     assert [t.name for t in converge.tasks if t.changed] == []
-    assert [(v["prefix"], v["config"]) for v in admin.listing(kongsim, "/vaults")] == [
+    assert [(v["prefix"], v["config"]) for v in admin.listing(kong, "/vaults")] == [
         ("deck-env", {"prefix": "DECK_SECRET_"})]
-    keys = {k["name"]: k for k in admin.listing(kongsim, "/keys")}
-    signing = admin.entity(kongsim, "/key-sets/signing")
+    keys = {k["name"]: k for k in admin.listing(kong, "/keys")}
+    signing = admin.entity(kong, "/key-sets/signing")
     assert signing is not None and signing["tags"] == ["jwt"]
     assert {k["set"]["id"] for k in keys.values()} == {signing["id"]}
     assert (keys["signing-jwk"]["kid"], keys["signing-pem"]["kid"]) == ("sig-1", "sig-2")
