@@ -211,21 +211,6 @@ def load_scenario(path: Path) -> dict[str, Any]:
     return scenario
 
 
-def _wait(kong: Kong, method: str, path: str, body: bytes | None, headers: dict[str, str],
-          wait_for: dict[str, Any]) -> None:
-    deadline = time.monotonic() + float(wait_for.get("timeout", 60))
-    while time.monotonic() < deadline:
-        answer = kong.replayer.send(method, path, body, headers)
-        try:
-            found = walk(answer.json(), wait_for["path"])
-        except ValueError:
-            found = None
-        if found is not None and found is not _MISSING:
-            return
-        time.sleep(0.25)
-    print(f"WARNING: wait_for {wait_for['path']} timed out on {method} {path}", file=sys.stderr)
-
-
 def _response(answer: Answer, record_headers: list[str], norm: Normaliser) -> dict[str, Any]:
     headers = {}
     if "content-type" in answer.headers:
@@ -258,7 +243,7 @@ def record(kong: Kong, name: str, scenario: dict[str, Any]) -> dict[str, Any]:
         request["method"] = request["method"].upper()
         method, path, body, headers = kong.replayer.build_request(request, variables)
         if step.get("wait_for"):
-            _wait(kong, method, path, body, headers, step["wait_for"])
+            kong.replayer.wait_for(method, path, body, headers, step["wait_for"])
         answer = kong.replayer.send(method, path, body, headers)
         if "expect_status" in step and answer.status != step["expect_status"]:
             print(f"WARNING: {name} step {index} ({method} {path}): status {answer.status}, "

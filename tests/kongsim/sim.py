@@ -110,8 +110,10 @@ class KongSim:
     def clear_faults(self) -> None:
         self._faults.clear()
 
-    def reset(self) -> None:
-        self.app.reset()
+    def reset(self, restart: bool = False) -> None:
+        """Empty the database (as a wipe through the Admin API); `restart`: also forget what the node
+        remembers (the annotations validation left on its schemas), as a restarted Kong."""
+        self.app.reset(restart)
 
     # ------------------------------------------------- /__kongsim/ over HTTP
 

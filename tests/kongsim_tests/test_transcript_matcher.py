@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 from kongsim import KongSim
 from transcript_matcher import (
+    OTHER_BUILD,
     Answer,
     Bindings,
     Replayer,
@@ -178,3 +180,72 @@ def test_replay_reports_the_failing_step(kongsim: KongSim) -> None:
         Replayer(kongsim.url).run(broken)
     text = str(err.value)
     assert "step 1" in text and "$.port" in text and "444" in text
+
+
+def test_a_capture_missing_from_the_recorded_answer_too_is_left_uncaptured(kongsim: KongSim) -> None:
+    """As the recorder does when a release refuses what another accepted (ai-proxy on 3.4.2)."""
+    json_type = {"content-type": "application/json; charset=utf-8"}
+    refused = requests.post(kongsim.url + "/plugins", json={"name": "nope"}, timeout=10).json()
+    steps = [
+        {"request": {"method": "POST", "path": "/plugins", "body": {"name": "nope"}}, "capture": {"p.id": "id"},
+         "response": {"status": 400, "headers": json_type, "body": refused}},
+        {"request": {"method": "GET", "path": "/plugins/{{p.id}}"},  # sent as written
+         "response": {"status": 400, "headers": json_type, "body": {
+             "code": 10, "name": "invalid unique instance_name",
+             "message": "invalid value '{{p.id}}': the only accepted ascii characters are alphanumerics or ., -, _, "
+                        "and ~"}}},
+    ]
+    assert Replayer(kongsim.url).run({"steps": steps}) == 2
+    assert [e["path"] for e in kongsim.request_log()][-1] == "/plugins/{{p.id}}"
+
+
+# ------------------------------------------------------------- other builds
+
+NEW_LAYOUT = ("schema violation (cert: invalid certificate: x509.new: error:688010A:asn1 encoding routines:"
+              "asn1_item_embed_d2i:nested asn1 error:crypto/asn1/tasn_dec.c:375:)")
+OTHER_OPENSSL = ("schema violation (cert: invalid certificate: x509.new: error:680008E:asn1 encoding routines:"
+                 "asn1_d2i_read_bio:not enough data:crypto/asn1/a_d2i_fp.c:218:)")
+OLD_LAYOUT = ("schema violation (cert: invalid certificate: x509.new: crypto/asn1/tasn_dec.c:375:error:0688010A:"
+              "asn1 encoding routines::nested asn1 error)")
+
+
+def test_other_build_compares_messages_up_to_the_openssl_error_text() -> None:
+    assert compare(NEW_LAYOUT, OTHER_OPENSSL, Bindings()) is not None  # exact: the detail counts
+    assert compare(NEW_LAYOUT, OTHER_OPENSSL, Bindings(), matching=OTHER_BUILD) is None
+    assert compare(NEW_LAYOUT, OLD_LAYOUT, Bindings(), matching=OTHER_BUILD) is None
+    # what surrounds the detail is still compared
+    assert compare(NEW_LAYOUT, OTHER_OPENSSL.replace("cert:", "key:"), Bindings(), matching=OTHER_BUILD)
+    assert compare(NEW_LAYOUT, OTHER_OPENSSL.replace(":)", ":) more"), Bindings(), matching=OTHER_BUILD)
+    # also inside a message holding placeholders
+    expected = f"<uuid:1> {NEW_LAYOUT}"
+    assert compare(expected, f"{U1} {OTHER_OPENSSL}", Bindings(), matching=OTHER_BUILD) is None
+    assert compare(expected, f"{U1} {OTHER_OPENSSL}", Bindings()) is not None
+
+
+def test_other_build_compares_enabled_plugins_as_a_set() -> None:
+    expected = {"enabled_plugins": ["jwt", "acl", "cors"]}
+    shuffled = {"enabled_plugins": ["cors", "jwt", "acl"]}
+    assert compare(expected, shuffled, Bindings()) is not None
+    assert compare(expected, shuffled, Bindings(), matching=OTHER_BUILD) is None
+    assert compare(expected, {"enabled_plugins": ["cors", "jwt", "key-auth"]}, Bindings(), matching=OTHER_BUILD)
+    assert compare(expected, {"enabled_plugins": ["cors", "jwt"]}, Bindings(), matching=OTHER_BUILD)
+    # other lists keep their order
+    assert compare({"data": ["a", "b"]}, {"data": ["b", "a"]}, Bindings(), matching=OTHER_BUILD) is not None
+
+
+def test_other_build_compares_field_lists_in_messages_as_sets() -> None:
+    expected = "schema violation (at least one of these fields must be non-empty: 'jwk', 'pem')"
+    assert compare(expected, expected.replace("'jwk', 'pem'", "'pem', 'jwk'"), Bindings()) is not None
+    assert compare(expected, expected.replace("'jwk', 'pem'", "'pem', 'jwk'"), Bindings(), matching=OTHER_BUILD) is None
+    assert compare(expected, expected.replace("'jwk', 'pem'", "'pem', 'kid'"), Bindings(), matching=OTHER_BUILD)
+
+
+def test_replayer_takes_the_matching(kongsim: KongSim) -> None:
+    transcript = {"steps": [{"request": {"method": "GET", "path": "/plugins/enabled"},
+                             "response": {"status": 200, "headers": {"content-type": "application/json; charset=utf-8"},
+                                          "body": None}}]}
+    enabled = requests.get(kongsim.url + "/plugins/enabled", timeout=10).json()
+    transcript["steps"][0]["response"]["body"] = {"enabled_plugins": sorted(enabled["enabled_plugins"], reverse=True)}
+    with pytest.raises(TranscriptMismatch):
+        Replayer(kongsim.url).run(transcript)
+    assert Replayer(kongsim.url, matching=OTHER_BUILD).run(transcript) == 1

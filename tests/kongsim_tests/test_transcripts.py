@@ -19,7 +19,7 @@ import pytest
 from kong_wipe import wipe
 from kongsim import KongSim
 from kongsim.versions import SUPPORTED
-from transcript_matcher import Replayer
+from transcript_matcher import Replayer, reads_schemas
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SESSION = sorted((FIXTURES / "transcripts").glob("*.json"))
@@ -38,12 +38,6 @@ def _sim(path: Path, version: str) -> KongSim:
     text = path.read_text()
     installed = [str(schema) for name, schema in CUSTOM_PLUGINS.items() if f'"{name}"' in text]
     return KongSim(host="127.0.0.1", port=0, kong_version=version, plugin_schemas=installed)
-
-
-def reads_schemas(transcript: dict) -> bool:
-    """Whether the answers depend on the node's history: a schema read by `GET /schemas/...`."""
-    return any(s["request"]["method"] == "GET" and s["request"]["path"].startswith("/schemas/")
-               and s["response"]["status"] == 200 for s in transcript["steps"])
 
 
 def test_transcripts_are_present() -> None:

@@ -12,6 +12,7 @@ import hashlib
 import http.client
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -19,7 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 from kong_builds import EXACT, OTHER_BUILD, Matching
 
 __all__ = ["EXACT", "OTHER_BUILD", "Answer", "Bindings", "Matching", "Replayer", "TranscriptMismatch", "compare",
-           "judge", "substitute", "substitute_text", "walk"]
+           "judge", "reads_schemas", "substitute", "substitute_text", "walk"]
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 UUID_RE = re.compile(rf"^{UUID}$")
@@ -76,6 +77,14 @@ def substitute(value: Any, variables: dict[str, Any]) -> Any:
     if isinstance(value, dict):
         return {substitute_text(k, variables): substitute(v, variables) for k, v in value.items()}
     return value
+
+
+def reads_schemas(transcript: dict[str, Any]) -> bool:
+    """Whether the answers depend on the node's history: a schema read by `GET /schemas/...` (Kong annotates
+    its schemas as it validates). Such a transcript replays exactly only on a node with the recording's
+    history: a freshly started one for `<version>/` transcripts (kong-reset restarts Kong)."""
+    return any(s["request"]["method"] == "GET" and s["request"]["path"].startswith("/schemas/")
+               and s["response"]["status"] == 200 for s in transcript["steps"])
 
 
 def walk(value: Any, dotted: str) -> Any:
@@ -311,6 +320,17 @@ class Replayer:
                 headers["Content-Type"] = req["content_type"]
         return method, path, body, headers
 
+    def wait_for(self, method: str, path: str, body: bytes | None, headers: dict[str, str],
+                 wait: dict[str, Any]) -> None:
+        """Repeat the request until `wait["path"]` resolves to a non-null value (Kong builds balancers
+        asynchronously; the simulator answers at once), at most `wait["timeout"]` seconds."""
+        deadline = time.monotonic() + float(wait.get("timeout", 60))
+        while time.monotonic() < deadline:
+            found = walk(_parse_or_none(self.send(method, path, body, headers).raw), wait["path"])
+            if found is not None and found is not _MISSING:
+                return
+            time.sleep(0.25)
+
     def send_all(self, transcript: dict[str, Any]) -> None:
         """Send every step (variables captured as they come), judging nothing: replays what a node did
         before another transcript was recorded on it."""
@@ -332,6 +352,8 @@ class Replayer:
             sent = substitute(step["request"].get("body"), variables)
             if isinstance(sent, dict) and isinstance(sent.get("password"), str):
                 bindings.passwords.append(sent["password"])
+            if step.get("wait_for"):
+                self.wait_for(method, path, body, headers, step["wait_for"])
             answer = self.send(method, path, body, headers)
             problem = judge(step["response"], answer, bindings, self.matching)
             if problem is not None:
