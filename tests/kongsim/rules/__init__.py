@@ -11,7 +11,10 @@ Where a new Kong rule goes:
   plugin protocols, DB-less refusals): `daos.py`, which every endpoint calls for reads and writes;
 * route subschemas per protocol: `routes.py`;
 * generic schema semantics (kong/db/schema/init.lua: field types, defaults, entity checkers, error
-  tables and messages): `engine/`, which names no entity.
+  tables and messages, the annotations validation leaves on the served schemas): `engine/`, which names
+  no entity;
+* a rule that changed between Kong releases: beside the rule, gated by a predicate of `../versions.py`
+  (the release of the node answering is `versions.active()`).
 
 `schemas.Schemas` is the entry point of the schema engine; it loads Kong's JSON schemas from `../data`.
 """
