@@ -12,7 +12,9 @@ scenario Kong is emptied: with `--fresh KONG_DIR` by `kong-reset KONG_DIR` (empt
 node, so nothing a previous scenario did lingers in Kong's memory: use it for what depends on the node's
 history, such as the annotations Kong adds to its schemas), otherwise by FORMAT.md's wipe through the Admin
 API. `--repeat N` records each scenario N times and fails unless the transcripts are byte-identical.
-The transcript is written to DIR/<scenario stem>.json, with `kong_version` from `GET /`.
+The transcript is written to DIR/<scenario stem>.json, with `kong_version` from `GET /`. Run Kong with one
+nginx worker (kong-up ... --conf nginx_worker_processes=1): each worker has its own memory, so what depends
+on it (the schema annotations) is only reproducible when one worker answers everything.
 """
 
 from __future__ import annotations
