@@ -43,12 +43,12 @@ notes:
   - A parent the description no longer holds is kept, and named in a warning, while it holds entities without the
     gateway's tag (Kong would delete them with it, or refuse to delete it).
 seealso:
-  - role: aigateway.kong.ai_gateway
   - module: aigateway.kong.kong_entities
 """
 
 EXAMPLES = r"""
 # What the ai_gateway role runs; a playbook uses the role (roles: [aigateway.kong.ai_gateway]).
+# vault_alice_api_key is kept in Ansible Vault.
 - name: Converge Kong to a one-model gateway
   aigateway.kong.ai_gateway_converge:
     admin_url: "{{ kong_admin_url }}"
@@ -65,7 +65,7 @@ EXAMPLES = r"""
             header_name: Authorization
             header_value: "{vault://env/openai-bearer}"
       tiers: [{name: standard, rate_limit: {minute: 10}}]
-      consumers: [{username: alice, tier: standard, keys: ["{{ alice_api_key }}"]}]
+      consumers: [{username: alice, tier: standard, keys: ["{{ vault_alice_api_key }}"]}]
       policies: {}
       global_policies: {}
       key_names: [apikey]
@@ -85,8 +85,9 @@ EXAMPLES = r"""
 RETURN = r"""
 report:
   description:
-    - One line per entity type, in the order applied, then one per type pruned (C(pruned <type>)): how many entities
-      were created, updated, deleted or failed, with their names (the first ten), and how many were unchanged.
+    - One line per entity type, in the order applied, then one per type pruned (C(pruned <type>)), saying how many
+      entities were created, updated, deleted or failed, with their names (the first ten), and how many were
+      unchanged.
     - Each change itself is in the task's diff, shown with C(--diff).
   returned: when Kong was read
   type: list

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from helpers.bulk_scenario import HEADER, SECRET, bulk_tasks, gateway, kong_state, normal
 from kongsim import KongSim
-
-from integration.test_bulk_equivalence import HEADER, SECRET, bulk_tasks, gateway, kong_state, normal
 
 IN_PROCESS = "aigateway.kong.kong_entities: running in-process"
 MODULE = "aigateway.kong.kong_entities: running the module"

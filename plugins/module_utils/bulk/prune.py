@@ -26,6 +26,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.entity.relations im
     Relation,
     dependency_order,
     holding,
+    names,
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import error_details
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import ENTITIES, EntitySpec
@@ -113,8 +114,7 @@ class Planner:
         for relation in holding(collection):
             child = ENTITIES[relation.child]
             if child.listed:
-                rows = [r for r in self.client.paginate("/" + relation.child)
-                        if ref_id(r.get(relation.option)) == entity["id"]]
+                rows = [r for r in self.client.paginate("/" + relation.child) if names(relation, r, entity["id"])]
             elif relation.nested:
                 rows = list(self.client.paginate("/%s/%s/%s" % (collection, entity["id"], relation.nested)))
             else:

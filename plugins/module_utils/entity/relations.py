@@ -3,8 +3,8 @@
 """How Kong's entities refer to each other, from the specs: the order to write them in, and what holds what.
 
 An entity refers to another through its parent (a credential's consumer, a target's upstream), an optional scope
-(a route's service, a plugin's service, route or consumer) or a reference field (a service's client certificate, a
-key's set). Writes go parents first; deletions children first.
+(a route's service, a plugin's service, route or consumer) or a reference field (a service's client certificate and
+CA certificates, a key's set). Writes go parents first; deletions children first.
 
 PRIVATE: module_utils is not a public API of the collection and may change at any time.
 """
@@ -12,9 +12,8 @@ PRIVATE: module_utils is not a public API of the collection and may change at an
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
-from ansible_collections.aigateway.kong.plugins.module_utils.entity.compare import REF
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import ENTITIES
 
 
@@ -24,7 +23,7 @@ class Relation:
 
     child: str  # collection
     parent: str  # collection
-    option: str
+    option: str  # a reference ({"id": ...}) or a list of ids
     nested: str | None  # the path segment Kong lists the children under (/parents/{id}/nested), if any
     cascade: bool  # Kong deletes the children with the parent (otherwise it refuses, or leaves them dangling)
 
@@ -36,8 +35,8 @@ def _relations() -> tuple[Relation, ...]:
             found[(collection, parent.collection, parent.option)] = Relation(
                 collection, parent.collection, parent.option, parent.nested, parent.cascade
             )
-        for name, field in spec.fields.items():
-            if field.kind == REF and field.ref and (collection, field.ref, name) not in found:
+        for name, field in spec.fields.items():  # a reference, or a list of ids (a service's CA certificates)
+            if field.ref and (collection, field.ref, name) not in found:
                 found[(collection, field.ref, name)] = Relation(collection, field.ref, name, None, field.cascade)
     return tuple(found.values())
 
@@ -65,3 +64,11 @@ def dependency_order(collections: Iterable[str]) -> list[str]:
         ordered.append(ready)
         pending.remove(ready)
     return ordered
+
+
+def names(relation: Relation, child: dict[str, Any], parent_id: str) -> bool:
+    """Whether ``child`` names the entity ``parent_id`` through ``relation``."""
+    value = child.get(relation.option)
+    if isinstance(value, list):
+        return parent_id in value
+    return isinstance(value, dict) and value.get("id") == parent_id

@@ -42,7 +42,7 @@ class Field:
     elements: str | None = None
     choices: tuple[Any, ...] | None = None
     between: tuple[int, int] | None = None
-    ref: str | None = None  # collection a REF field points to, e.g. "services"
+    ref: str | None = None  # collection a REF field (or a LIST of ids) points to, e.g. "services"
     secret: bool = False  # no_log option, masked in results and diffs
     create_only: bool = False  # sent when creating, never compared (Kong does not return it as sent)
     required: bool = False
@@ -170,7 +170,7 @@ SERVICE = EntitySpec(
         client_certificate=Field(REF, ref="certificates"),
         tls_verify=Field(type="bool"),
         tls_verify_depth=Field(type="int", between=(0, 64)),
-        ca_certificates=Field(LIST, "list", "str"),
+        ca_certificates=Field(LIST, "list", "str", ref="ca_certificates"),  # ids
         enabled=Field(type="bool"),
     ),
 )

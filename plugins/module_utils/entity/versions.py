@@ -90,41 +90,39 @@ def needs(what: str, since: str | None, node: Node) -> str:
     return "this Kong (%s) does not have %s" % (node.version, what)
 
 
-def plugin_refusals(node: Node, schema: dict[str, Any] | None, params: dict[str, Any]) -> list[str]:
-    """Why ``node`` (whose schema of the plugin is ``schema``, None when it has none) cannot hold the plugin
-    ``params`` describe; empty when it can, or when Kong's own answer says it better (a plugin it does not
-    enable, an unknown custom plugin)."""
+def plugin_gaps(schema: dict[str, Any] | None, params: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """What the node, whose schema of the plugin is ``schema`` (None when it has none), lacks of the plugin ``params``
+    describe, each with the release that has it when known. A plugin the node lacks is a gap only when it is newer
+    than some supported release (it may be there unenabled, or be unknown: Kong's own answer says so)."""
     name = str(params.get("name") or "")
     if schema is None:
-        since = PLUGINS_SINCE.get(name)
-        return [needs(name, since, node)] if since and not node.has(since) else []
-    refusals = []
+        return [(name, PLUGINS_SINCE[name])] if name in PLUGINS_SINCE else []
+    gaps: list[tuple[str, str | None]] = []
     for scope, field in record_fields(schema).items():
         # Kong's no_service, no_consumer, ...: a reference that must stay null
         if field.get("type") == "foreign" and params.get(scope) and "eq" in field and field["eq"] is None:
-            since = SCOPES_SINCE.get(name, {}).get(scope)
-            refusals.append(needs("%s on a %s" % (name, scope), since, node))
+            gaps.append(("%s on a %s" % (name, scope), SCOPES_SINCE.get(name, {}).get(scope)))
     config = config_fields(schema)
     if config is not None and isinstance(params.get("config"), dict):
-        refusals.extend(config_refusals(node, name, config, params["config"], "config"))
-    return refusals
+        gaps.extend(config_gaps(name, config, params["config"], "config"))
+    return gaps
 
 
-def config_refusals(node: Node, plugin: str, record: dict[str, Any], value: dict[str, Any], path: str) -> list[str]:
+def config_gaps(plugin: str, record: dict[str, Any], value: dict[str, Any], path: str) -> list[tuple[str, str | None]]:
     fields, aliases = record_fields(record), shorthands(record)
-    refusals = []
+    gaps: list[tuple[str, str | None]] = []
     for key, given in value.items():
         where = "%s.%s" % (path, key)
         field = fields.get(key) or aliases.get(key)
         if field is None:
-            refusals.append(needs("%s option %s" % (plugin, where), FIELDS_SINCE.get(plugin, {}).get(where), node))
+            gaps.append(("%s option %s" % (plugin, where), FIELDS_SINCE.get(plugin, {}).get(where)))
         elif field.get("type") == "record" and isinstance(given, dict):
-            refusals.extend(config_refusals(node, plugin, field, given, where))
+            gaps.extend(config_gaps(plugin, field, given, where))
         elif "one_of" in field and isinstance(given, str) and given not in field["one_of"]:
             since = VALUES_SINCE.get(plugin, {}).get((where, given))
             if since:  # otherwise Kong's "expected one of" names the choices
-                refusals.append(needs("%s %s '%s'" % (plugin, where, given), since, node))
-    return refusals
+                gaps.append(("%s %s '%s'" % (plugin, where, given), since))
+    return gaps
 
 
 def node_form(schema: dict[str, Any] | None, config: dict[str, Any]) -> dict[str, Any]:
@@ -171,11 +169,19 @@ def _replaced_with(alias: dict[str, Any] | None) -> list[str] | None:
 
 def refusals_for(client: Any, params: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
     """The plugin ``params`` describe, against ``client``'s Kong: its schema there (None when Kong has none, or
-    when it could not be read: secrets then warn, and Kong answers the write itself) and the refusals."""
+    when it could not be read: secrets then warn, and Kong answers the write itself) and the refusals. The node's
+    release (``GET /``) is read only to word a refusal, so a plugin the node holds costs no request but its
+    schema's."""
     try:
         schema = live_schema(client, "plugin", str(params["name"]))
     except KongError:
         return None, []
     config = params.get("config")
     described = dict(params, config=node_form(schema, config)) if isinstance(config, dict) else params
-    return schema, plugin_refusals(node(client), schema, described)
+    gaps = plugin_gaps(schema, described)
+    if not gaps:
+        return schema, []
+    found = node(client)
+    # a plugin the node has no schema of is refused only when it is newer than the node
+    refused = [(what, since) for what, since in gaps if schema is not None or not found.has(str(since))]
+    return schema, [needs(what, since, found) for what, since in refused]

@@ -35,27 +35,6 @@ EXPORTABLE = tuple(MANAGED)
 SORT_KEYS = ("name", "username", "instance_name", "target", "group", "key", "snis", "custom_id", "id")
 
 
-def dependencies(spec: EntitySpec) -> set[str]:
-    """The collections an entity refers to (its parent and its references; a service's CA certificates by id)."""
-    found = {f.ref for f in spec.fields.values() if f.kind == REF and f.ref}
-    if spec.parent:
-        found.add(spec.parent.collection)
-    if "ca_certificates" in spec.fields:
-        found.add("ca_certificates")
-    return {c for c in found if c != spec.collection}
-
-
-def dependency_order(collections: list[str] | tuple[str, ...]) -> list[str]:
-    """``collections`` with every one after those it refers to (otherwise in the given order)."""
-    ordered: list[str] = []
-    pending = list(collections)
-    while pending:
-        ready = next((c for c in pending if not dependencies(ENTITIES[c]) & set(pending)), pending[0])
-        ordered.append(ready)
-        pending.remove(ready)
-    return ordered
-
-
 def drop_nulls(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: drop_nulls(v) for k, v in value.items() if v is not None}

@@ -15,8 +15,9 @@ import tempfile
 from typing import Any, Callable
 
 from ansible_collections.aigateway.kong.plugins.module_utils.api.argspec import connection_argument_spec
+from ansible_collections.aigateway.kong.plugins.module_utils.entity.relations import dependency_order
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import Task, TaskResult
-from ansible_collections.aigateway.kong.plugins.module_utils.export.entities import EXPORTABLE, dependency_order
+from ansible_collections.aigateway.kong.plugins.module_utils.export.entities import EXPORTABLE
 from ansible_collections.aigateway.kong.plugins.module_utils.export.gateway import gateway_inventory
 from ansible_collections.aigateway.kong.plugins.module_utils.export.secrets import SecretStore
 from ansible_collections.aigateway.kong.plugins.module_utils.export.sources import Failure, Source, from_deck, from_kong
