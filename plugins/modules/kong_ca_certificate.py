@@ -33,14 +33,14 @@ seealso:
 EXAMPLES = r"""
 - name: Trust the internal CA for upstream TLS
   aigateway.kong.kong_ca_certificate:
-    admin_url: http://127.0.0.1:8001
-    cert: "{{ lookup('ansible.builtin.file', 'internal-ca.crt') }}"
+    admin_url: "{{ kong_admin_url }}"
+    cert: "{{ lookup('ansible.builtin.file', 'certs/internal-ca.crt') }}"
     tags: [ai-gateway]
   register: internal_ca
 
 - name: Verify the model server with it
   aigateway.kong.kong_service:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: llm-local
     url: https://llm.internal:8443/v1
     tls_verify: true

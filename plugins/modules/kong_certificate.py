@@ -45,12 +45,20 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Serve the gateway's certificate for its public name
+# certs/gateway.key may be encrypted with ansible-vault: the file lookup decrypts it.
+- name: Serve the gateway's certificate for its public names
   aigateway.kong.kong_certificate:
-    admin_url: http://127.0.0.1:8001
-    cert: "{{ lookup('ansible.builtin.file', 'gateway.crt') }}"
-    key: "{{ lookup('ansible.builtin.file', 'gateway.key') }}"
+    admin_url: "{{ kong_admin_url }}"
+    cert: "{{ lookup('ansible.builtin.file', 'certs/gateway.crt') }}"
+    key: "{{ lookup('ansible.builtin.file', 'certs/gateway.key') }}"
     snis: [ai.example.com]
+    tags: [ai-gateway]
+
+- name: Remove the certificate served for a retired name
+  aigateway.kong.kong_certificate:
+    admin_url: "{{ kong_admin_url }}"
+    snis: [old.example.com]
+    state: absent
 """
 
 RETURN = r"""

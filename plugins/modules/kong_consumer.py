@@ -38,15 +38,15 @@ seealso:
 EXAMPLES = r"""
 - name: A consumer per team
   aigateway.kong.kong_consumer:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     username: team-search
     custom_id: tenant-42
     tags: [ai-gateway]
 
-- name: Remove it (its credentials and plugins go with it)
+- name: Remove a former team (its credentials and plugins go with it)
   aigateway.kong.kong_consumer:
-    admin_url: http://127.0.0.1:8001
-    username: team-search
+    admin_url: "{{ kong_admin_url }}"
+    username: team-archived
     state: absent
 """
 

@@ -77,28 +77,43 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: An API key for a team (kept in Ansible Vault)
+# vault_team_search_api_key and vault_team_search_password are kept in Ansible Vault,
+# for example in group_vars/all/vault.yml encrypted with ansible-vault.
+- name: The team's consumer
+  aigateway.kong.kong_consumer:
+    admin_url: "{{ kong_admin_url }}"
+    username: team-search
+
+- name: An API key for the team
   aigateway.kong.kong_consumer_credential:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     consumer: team-search
     type: key-auth
     key: "{{ vault_team_search_api_key }}"
 
 - name: Put the team in an ACL group allowed to use GPT models
   aigateway.kong.kong_consumer_credential:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     consumer: team-search
     type: acl
     group: gpt-users
 
 - name: Basic-auth credential whose password is only set once
   aigateway.kong.kong_consumer_credential:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     consumer: team-search
     type: basic-auth
     username: team-search
     password: "{{ vault_team_search_password }}"
     update_password: on_create
+
+- name: Take the team out of a group
+  aigateway.kong.kong_consumer_credential:
+    admin_url: "{{ kong_admin_url }}"
+    consumer: team-search
+    type: acl
+    group: legacy-models
+    state: absent
 """
 
 RETURN = r"""

@@ -103,22 +103,10 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Exactly these routes among those tagged team-a; other team-a routes are deleted
+# vault_team_search_api_key is kept in Ansible Vault.
+- name: Many consumers in one task, reporting only those that change
   aigateway.kong.kong_entities:
-    admin_url: http://127.0.0.1:8001
-    entity: routes
-    defaults:
-      tags: [team-a]
-    items:
-      - name: chat
-        service: llm
-        paths: [/chat]
-    prune: true
-    select_tags: [team-a]
-
-- name: A thousand consumers in one task, reporting only those that change
-  aigateway.kong.kong_entities:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     entity: consumers
     report: changed
     workers: 4
@@ -130,16 +118,16 @@ EXAMPLES = r"""
 
 - name: Their API keys
   aigateway.kong.kong_entities:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     entity: key-auths
     items:
       - consumer: team-search
-        key: "{{ vault_team_search_key }}"
+        key: "{{ vault_team_search_api_key }}"
   no_log: true
 
-- name: Preview without changing anything
+- name: A rate limit per consumer
   aigateway.kong.kong_entities:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     entity: plugins
     items:
       - instance_name: team-search-rate-limiting
@@ -147,7 +135,27 @@ EXAMPLES = r"""
         consumer: team-search
         config:
           minute: 60
-  check_mode: true
+
+- name: Team A's service
+  aigateway.kong.kong_entities:
+    admin_url: "{{ kong_admin_url }}"
+    entity: services
+    items:
+      - name: llm
+        url: https://api.openai.com:443/v1
+
+- name: Exactly these routes among those tagged team-a; other team-a routes are deleted
+  aigateway.kong.kong_entities:
+    admin_url: "{{ kong_admin_url }}"
+    entity: routes
+    defaults:
+      tags: [team-a]
+    items:
+      - name: chat
+        service: llm
+        paths: [/chat]
+    prune: true
+    select_tags: [team-a]
 """
 
 RETURN = r"""

@@ -62,31 +62,37 @@ seealso:
 EXAMPLES = r"""
 - name: Read the node
   aigateway.kong.kong_info:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
   register: kong
 
 - name: Fail early on a DB-less node
   ansible.builtin.assert:
     that: kong.node.database != 'off'
 
-- name: Every plugin of the chat route
-  aigateway.kong.kong_info:
-    admin_url: http://127.0.0.1:8001
-    entity: plugins
-    route: llm-chat
-  register: chat_plugins
-
 - name: Everything the AI gateway role manages
   aigateway.kong.kong_info:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     entity: services
     tags: [ai-gateway]
 
 - name: The names of thousands of consumers, without the rest of each entity
   aigateway.kong.kong_info:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     entity: consumers
     fields: [id, username, tags]
+
+- name: A chat route (a filter by route needs the route)
+  aigateway.kong.kong_route:
+    admin_url: "{{ kong_admin_url }}"
+    name: llm-chat
+    paths: [/v1/chat/completions]
+
+- name: Every plugin of the chat route
+  aigateway.kong.kong_info:
+    admin_url: "{{ kong_admin_url }}"
+    entity: plugins
+    route: llm-chat
+  register: chat_plugins
 """
 
 RETURN = r"""

@@ -49,21 +49,33 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: A private signing key, as a JWK kept in Ansible Vault
+# vault_signing_jwk is kept in Ansible Vault: a private JWK (a mapping) whose kid is signing-2026.
+- name: A key set for signing keys
+  aigateway.kong.kong_key_set:
+    admin_url: "{{ kong_admin_url }}"
+    name: llm-signing
+
+- name: A private signing key in the set, as a JWK
   aigateway.kong.kong_key:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: signing-2026
     kid: signing-2026
     set: llm-signing
     jwk: "{{ vault_signing_jwk | to_json }}"
 
-- name: A public key as PEM
+- name: A partner's public key as PEM
   aigateway.kong.kong_key:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: partner-verify
     kid: partner-1
     pem:
-      public_key: "{{ lookup('ansible.builtin.file', 'partner.pub') }}"
+      public_key: "{{ lookup('ansible.builtin.file', 'keys/partner.pub') }}"
+
+- name: Remove a retired key
+  aigateway.kong.kong_key:
+    admin_url: "{{ kong_admin_url }}"
+    name: signing-2025
+    state: absent
 """
 
 RETURN = r"""

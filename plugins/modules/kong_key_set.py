@@ -30,9 +30,15 @@ seealso:
 EXAMPLES = r"""
 - name: A key set for token signing keys
   aigateway.kong.kong_key_set:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: llm-signing
     tags: [ai-gateway]
+
+- name: Remove a key set no longer used (its keys go with it)
+  aigateway.kong.kong_key_set:
+    admin_url: "{{ kong_admin_url }}"
+    name: llm-signing-2025
+    state: absent
 """
 
 RETURN = r"""

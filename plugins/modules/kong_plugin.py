@@ -71,9 +71,27 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Proxy a route to OpenAI, the key read by Kong from its environment
+- name: A service for the OpenAI API
+  aigateway.kong.kong_service:
+    admin_url: "{{ kong_admin_url }}"
+    name: llm-openai
+    url: https://api.openai.com:443/v1
+
+- name: A chat route to it
+  aigateway.kong.kong_route:
+    admin_url: "{{ kong_admin_url }}"
+    name: llm-chat
+    service: llm-openai
+    paths: [/v1/chat/completions]
+
+- name: A consumer
+  aigateway.kong.kong_consumer:
+    admin_url: "{{ kong_admin_url }}"
+    username: team-search
+
+- name: Proxy the route to OpenAI, the key read by Kong from its environment
   aigateway.kong.kong_plugin:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: ai-proxy
     route: llm-chat
     config:
@@ -85,9 +103,9 @@ EXAMPLES = r"""
         provider: openai
         name: gpt-4o-mini
 
-- name: Rate-limit one consumer
+- name: Rate-limit the consumer
   aigateway.kong.kong_plugin:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: rate-limiting
     instance_name: team-search-limit
     consumer: team-search
@@ -97,7 +115,7 @@ EXAMPLES = r"""
 
 - name: Remove the global key-auth plugin
   aigateway.kong.kong_plugin:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: key-auth
     state: absent
 """

@@ -95,9 +95,15 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Route OpenAI-compatible chat requests to a service
+- name: A service for the OpenAI API
+  aigateway.kong.kong_service:
+    admin_url: "{{ kong_admin_url }}"
+    name: llm-openai
+    url: https://api.openai.com:443/v1
+
+- name: Route OpenAI-compatible chat requests to it
   aigateway.kong.kong_route:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: llm-chat
     service: llm-openai
     paths: [/v1/chat/completions]
@@ -106,10 +112,10 @@ EXAMPLES = r"""
     response_buffering: false
     tags: [ai-gateway]
 
-- name: Remove the route
+- name: Remove a route no longer used
   aigateway.kong.kong_route:
-    admin_url: http://127.0.0.1:8001
-    name: llm-chat
+    admin_url: "{{ kong_admin_url }}"
+    name: llm-chat-legacy
     state: absent
 """
 

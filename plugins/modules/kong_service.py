@@ -85,13 +85,13 @@ seealso:
 EXAMPLES = r"""
 - name: Point a service at the OpenAI API
   aigateway.kong.kong_service:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: llm-openai
     url: https://api.openai.com:443/v1
     read_timeout: 120000
     tags: [ai-gateway]
 
-- name: Use connection defaults for every Kong task in the block
+- name: Set the connection once for every Kong task of a block (or of a play)
   module_defaults:
     group/aigateway.kong.kong:
       admin_url: "{{ kong_admin_url }}"
@@ -103,13 +103,14 @@ EXAMPLES = r"""
         port: 8080
         protocol: http
 
-- name: Preview a change (run with --check --diff)
-  aigateway.kong.kong_service:
-    name: llm-openai
-    retries: 2
+    - name: Change one field, the others are kept (run with --check --diff to preview)
+      aigateway.kong.kong_service:
+        name: llm-openai
+        retries: 2
 
 - name: Remove a service (its routes must be removed first)
   aigateway.kong.kong_service:
+    admin_url: "{{ kong_admin_url }}"
     name: llm-old
     state: absent
 """

@@ -35,16 +35,26 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Serve the gateway certificate for one more name
-  aigateway.kong.kong_sni:
-    admin_url: http://127.0.0.1:8001
-    name: chat.example.com
-    certificate: ai.example.com
+# kong_sni manages the names one by one, so the certificate's own task gives no snis (and an id to refer to it).
+# certs/gateway.key may be encrypted with ansible-vault: the file lookup decrypts it.
+- name: The gateway's certificate, created with an id of our choosing
+  aigateway.kong.kong_certificate:
+    admin_url: "{{ kong_admin_url }}"
+    id: 7d4c1b52-2f0e-4c3a-9a57-1c2b3d4e5f60
+    cert: "{{ lookup('ansible.builtin.file', 'certs/gateway.crt') }}"
+    key: "{{ lookup('ansible.builtin.file', 'certs/gateway.key') }}"
 
-- name: Remove the name
+- name: Serve it for the gateway's names
   aigateway.kong.kong_sni:
-    admin_url: http://127.0.0.1:8001
-    name: chat.example.com
+    admin_url: "{{ kong_admin_url }}"
+    name: "{{ item }}"
+    certificate: 7d4c1b52-2f0e-4c3a-9a57-1c2b3d4e5f60
+  loop: [ai.example.com, chat.example.com]
+
+- name: Stop serving a retired name
+  aigateway.kong.kong_sni:
+    admin_url: "{{ kong_admin_url }}"
+    name: old.example.com
     state: absent
 """
 

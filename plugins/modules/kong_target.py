@@ -37,22 +37,27 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Two replicas behind one upstream
-  aigateway.kong.kong_target:
-    admin_url: http://127.0.0.1:8001
-    upstream: llm-replicas
-    target: "{{ item }}"
-    weight: 100
-  loop:
-    - 10.0.0.11:8080
-    - 10.0.0.12:8080
+- name: An upstream of model server replicas
+  aigateway.kong.kong_upstream:
+    admin_url: "{{ kong_admin_url }}"
+    name: llm-replicas
 
-- name: Drain a replica
+- name: Two replicas behind it, the second drained (weight 0 takes it out of rotation)
   aigateway.kong.kong_target:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     upstream: llm-replicas
-    target: 10.0.0.12:8080
-    weight: 0
+    target: "{{ item.target }}"
+    weight: "{{ item.weight }}"
+  loop:
+    - {target: 10.0.0.11:8080, weight: 100}
+    - {target: 10.0.0.12:8080, weight: 0}
+
+- name: Remove a replica
+  aigateway.kong.kong_target:
+    admin_url: "{{ kong_admin_url }}"
+    upstream: llm-replicas
+    target: 10.0.0.13:8080
+    state: absent
 """
 
 RETURN = r"""

@@ -90,7 +90,7 @@ seealso:
 EXAMPLES = r"""
 - name: Balance over model server replicas, with active health checks
   aigateway.kong.kong_upstream:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     name: llm-replicas
     algorithm: least-connections
     healthchecks:
@@ -99,6 +99,12 @@ EXAMPLES = r"""
         healthy: {interval: 5, successes: 2}
         unhealthy: {interval: 5, http_failures: 3}
     tags: [ai-gateway]
+
+- name: Remove an upstream no longer used (its targets go with it)
+  aigateway.kong.kong_upstream:
+    admin_url: "{{ kong_admin_url }}"
+    name: llm-replicas-old
+    state: absent
 """
 
 RETURN = r"""

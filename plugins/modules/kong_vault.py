@@ -50,17 +50,17 @@ seealso:
 EXAMPLES = r"""
 - name: Read provider keys from environment variables starting with LLM_
   aigateway.kong.kong_vault:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     prefix: llm-env
     name: env
     description: LLM provider keys
     config:
       prefix: LLM_
 
-- name: Remove the vault
+- name: Remove a vault no longer referenced
   aigateway.kong.kong_vault:
-    admin_url: http://127.0.0.1:8001
-    prefix: llm-env
+    admin_url: "{{ kong_admin_url }}"
+    prefix: old-env
     state: absent
 """
 
