@@ -31,10 +31,10 @@ from typing import Any
 from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "kongsim_tests"))
+sys.path.insert(0, str(REPO / "tests"))
 
-from kong_wipe import wipe  # noqa: E402
-from transcript_matcher import Answer, Replayer, walk  # noqa: E402
+from helpers.kong_wipe import wipe  # noqa: E402
+from helpers.transcript_matcher import Answer, Replayer, walk  # noqa: E402
 
 _MISSING = walk({}, "x")
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")

@@ -10,7 +10,7 @@ passed through JSON as a module's result is. The module runs instead when the co
 with become, async or a task ``environment`` (which only the module process would see), when
 ``urllib3`` is missing on the controller, or when the variable ``aigateway_kong_inprocess`` is false.
 
-One action plugin serves every module (``plugins/action/module_task.py``; ``meta/runtime.yml`` routes each
+One action plugin serves every module (``plugins/action/kong_entities.py``; ``meta/runtime.yml`` routes each
 module to it); it runs the module's ``Task`` (``runner.Task``), found by the module's name.
 
 PRIVATE: plugin_utils is not a public API of the collection and may change at any time.
@@ -25,6 +25,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import module_loader
 from ansible.utils.display import Display
 from ansible_collections.aigateway.kong.plugins.module_utils.api.transport import HAS_URLLIB3
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import Task, run_task
@@ -65,8 +66,10 @@ class TaskAction(ActionBase):
 
     @property
     def module(self) -> str:
-        """The module's FQCN (the task may name it by its short name under ``collections``)."""
-        return "aigateway.kong." + self._task.resolved_action.rpartition(".")[2]
+        """The module's FQCN (the task may name it by its short name under ``collections``, and before
+        ansible-core 2.19 ``resolved_action`` names the action plugin a module is routed to, not the module)."""
+        found = module_loader.find_plugin_with_context(self._task.action, collection_list=self._task.collections)
+        return "aigateway.kong." + found.resolved_fqcn.rpartition(".")[2]
 
     @property
     def task(self) -> Task:

@@ -2,7 +2,8 @@
 
 ``../shared/kong-runtime`` (beside the checkout, or ``KONG_RUNTIME``) holds real Kong Gateway runtimes; each pytest
 worker starts its own Kong there (its own folder and ports, the custom plugin ``llm-budget`` enabled, an extra
-HTTPS Admin API listener that requires a client certificate) and stops it when the session ends. Tests share it:
+HTTPS Admin API listener that requires a client certificate) and stops it when the session ends; tests that need
+two Kongs get a second one, with Kong's bundled plugins only (as most transcripts were recorded). Tests share it:
 ``wipe`` empties it before each test, as the transcripts' recording procedure does.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,15 +18,13 @@ from typing import Any
 import requests
 
 from helpers.certs import make_cert
+from helpers.kong_wipe import leftovers
+from helpers.kong_wipe import wipe as kong_wipe
+from helpers.transcript_matcher import Replayer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VERSIONS = ("3.9.1", "3.8.0", "3.4.2")
 CUSTOM_PLUGIN = "llm-budget"
-# children before parents, as FORMAT.md's recording procedure wipes a Kong (targets go with their upstream)
-WIPE_ORDER = (
-    "plugins", "key-auths", "basic-auths", "acls", "jwts", "hmac-auths", "routes", "snis", "services", "upstreams",
-    "consumers", "certificates", "ca_certificates", "vaults", "keys", "key-sets",
-)
 HOW_TO_ENABLE = (
     "set KONG_TEST_ADMIN_URL (and KONG_TEST_PROXY_URL) to an empty Kong you can wipe, or place Kong's runtime "
     "at ../shared/kong-runtime beside the checkout (KONG_RUNTIME names another place)"
@@ -67,6 +65,15 @@ class RealKong:
     def wipe(self) -> None:
         wipe(self.admin_url)
 
+    def reset(self) -> None:
+        """An empty database and a restarted Kong, which forgets what it noted in its schemas (kong-reset)."""
+        if self.folder is None:
+            raise RuntimeError("only a Kong this suite started can be reset")
+        done = subprocess.run([str(runtime_dir() / "kong-reset"), str(self.folder)], capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"kong-reset failed ({done.returncode}):\n{done.stderr[-3000:]}")
+
 
 def ports(version: str, worker: int, slot: int) -> dict[str, int]:
     """Fixed loopback ports per version, pytest worker and slot (a second Kong for round trips), so a folder keeps
@@ -92,7 +99,8 @@ def tls_files(folder: Path) -> dict[str, str]:
 
 
 def start(version: str, worker: int, base: Path, slot: int = 0) -> RealKong:
-    """kong-up a Kong of ``version`` for pytest worker ``worker`` (``slot`` 1: its second Kong) in ``base``."""
+    """kong-up a Kong of ``version`` for pytest worker ``worker`` in ``base``; ``slot`` 1 is its second Kong, with
+    the bundled plugins only."""
     folder = base / (f"{version}-gw{worker}" + ("-b" if slot else ""))
     folder.mkdir(parents=True, exist_ok=True)
     port = ports(version, worker, slot)
@@ -101,7 +109,8 @@ def start(version: str, worker: int, base: Path, slot: int = 0) -> RealKong:
     command = [
         str(runtime / "kong-up"), str(folder), "--version", version,
         "--admin-port", str(port["admin"]), "--proxy-port", str(port["proxy"]), "--pg-port", str(port["pg"]),
-        "--plugins", "bundled," + CUSTOM_PLUGIN, "--plugin-dir", str(runtime / "examples" / "custom-plugins"),
+        "--plugins", "bundled" if slot else "bundled," + CUSTOM_PLUGIN,
+        "--plugin-dir", str(runtime / "examples" / "custom-plugins"),
         "--conf",
         f"admin_listen=127.0.0.1:{port['admin']}, 127.0.0.1:{port['mtls']} ssl",
         "admin_ssl_cert=" + files["server.crt"],
@@ -126,7 +135,7 @@ def start(version: str, worker: int, base: Path, slot: int = 0) -> RealKong:
             "client_cert": files["client.crt"],
             "client_key": files["client.key"],
         },
-        custom_plugin=True,
+        custom_plugin=not slot,
     )
     found = kong.root()["version"]
     if found != version:
@@ -150,24 +159,11 @@ def from_environment() -> RealKong:
     return kong
 
 
-def holdings(admin_url: str) -> set[str]:
+def holdings(admin_url: str) -> list[str]:
     """The collections that hold anything."""
-    return {c for c in WIPE_ORDER if requests.get(f"{admin_url}/{c}", timeout=10).json().get("data")}
+    return leftovers(Replayer(admin_url))
 
 
 def wipe(admin_url: str) -> None:
     """Delete every entity, children first, until Kong holds nothing (FORMAT.md's wipe)."""
-    for _attempt in range(5):
-        for collection in WIPE_ORDER:
-            url = f"{admin_url}/{collection}?size=1000"
-            while True:
-                rows = requests.get(url, timeout=10).json().get("data") or []
-                for row in rows:
-                    requests.delete("{}/{}/{}".format(admin_url, collection, row["id"]), timeout=10)
-                if len(rows) < 1000:
-                    break
-        if not holdings(admin_url):
-            return
-        time.sleep(0.2)
-    left = ", ".join(sorted(holdings(admin_url)))
-    raise RuntimeError(f"could not empty the Kong at {admin_url}: {left} remain")
+    kong_wipe(Replayer(admin_url))

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from kongsim import KongSim
-from transcript_matcher import (
+from helpers.transcript_matcher import (
     OTHER_BUILD,
     Answer,
     Bindings,
@@ -22,6 +21,7 @@ from transcript_matcher import (
     substitute_text,
     walk,
 )
+from kongsim import KongSim
 
 U1 = "5e000000-0000-4000-8000-000000000001"
 U2 = "5e000000-0000-4000-8000-000000000002"

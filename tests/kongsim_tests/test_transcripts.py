@@ -16,10 +16,10 @@ import json
 from pathlib import Path
 
 import pytest
-from kong_wipe import wipe
+from helpers.kong_wipe import wipe
+from helpers.transcript_matcher import Replayer, reads_schemas
 from kongsim import KongSim
 from kongsim.versions import SUPPORTED
-from transcript_matcher import Replayer, reads_schemas
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SESSION = sorted((FIXTURES / "transcripts").glob("*.json"))

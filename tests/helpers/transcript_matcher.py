@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from kong_builds import EXACT, OTHER_BUILD, Matching
+from helpers.kong_builds import EXACT, OTHER_BUILD, Matching
 
 __all__ = ["EXACT", "OTHER_BUILD", "Answer", "Bindings", "Matching", "Replayer", "TranscriptMismatch", "compare",
            "judge", "reads_schemas", "substitute", "substitute_text", "walk"]

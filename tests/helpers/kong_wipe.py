@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from transcript_matcher import Replayer
+from helpers.transcript_matcher import Replayer
 
 # children before parents; targets go per upstream
 WIPE_ORDER = ("plugins", "oauth2_tokens", "oauth2", "key-auths", "basic-auths", "acls", "jwts", "hmac-auths",
