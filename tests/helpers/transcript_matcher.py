@@ -8,6 +8,7 @@ exact; against a real Kong built otherwise than the recording's (or started anew
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import http.client
 import json
@@ -352,12 +353,22 @@ class Replayer:
             sent = substitute(step["request"].get("body"), variables)
             if isinstance(sent, dict) and isinstance(sent.get("password"), str):
                 bindings.passwords.append(sent["password"])
-            if step.get("wait_for"):
-                self.wait_for(method, path, body, headers, step["wait_for"])
-            answer = self.send(method, path, body, headers)
-            problem = judge(step["response"], answer, bindings, self.matching)
+            wait = step.get("wait_for")
+            if wait:
+                self.wait_for(method, path, body, headers, wait)
+            deadline = time.monotonic() + float(wait.get("timeout", 60)) if wait else 0.0
+            while True:
+                answer = self.send(method, path, body, headers)
+                trial = copy.deepcopy(bindings)  # a failed judgement binds nothing
+                problem = judge(step["response"], answer, trial, self.matching)
+                # a balancer Kong is still building: ask again until it shows what was recorded, as the
+                # recorder waited for it
+                if problem is None or not wait or time.monotonic() > deadline:
+                    break
+                time.sleep(0.25)
             if problem is not None:
                 raise TranscriptMismatch(_report(transcript, index, step, method, path, body, answer, problem))
+            bindings = trial
             parsed = _parse_or_none(answer.raw)
             for name, dotted in (step.get("capture") or {}).items():
                 value = walk(parsed, dotted)
