@@ -82,9 +82,12 @@ options:
       - Requires O(select_tags); refused without them before any request. Nothing is pruned when an item
         failed.
       - Kong deletes the plugins scoped to a deleted service, route or consumer, the credentials of a
-        deleted consumer and the targets of a deleted upstream; the task warns naming them. Kong refuses to
-        delete a service that routes still use (prune the routes first).
+        deleted consumer and the targets of a deleted upstream, and refuses to delete a service that routes still
+        use. So an entity that holds anything the task does not own (without all of O(select_tags)), or that Kong
+        would refuse to delete, is kept and named in a warning and in RV(kept); the entities it holds that the task
+        owns go with a deleted one, and the task warns naming them. The ai_gateway role prunes with the same rule.
     type: bool
+    version_added: 0.2.0
     default: false
   select_tags:
     description:
@@ -93,6 +96,7 @@ options:
         creates carry them.
     type: list
     elements: str
+    version_added: 0.2.0
 notes:
   - Secrets in items (credential keys and passwords, plugin configuration secrets) are masked in all output,
     as the single-entity modules mask them.
@@ -186,6 +190,15 @@ ids:
   elements: str
   sample: [0b5a6f2e-3c7d-4e8f-9a1b-2c3d4e5f6a7b, 4c9e2d1f-8a7b-4c6d-9e0f-1a2b3c4d5e6f]
   version_added: 0.2.0
+kept:
+  description:
+    - With O(prune=true), the entities not deleted although the items do not describe them, each with what it holds
+      that keeps it (an entity without all of O(select_tags), or one Kong would not delete with it).
+  returned: when O(prune=true)
+  type: list
+  elements: str
+  sample: ["consumer 'ben' (holds key-auth credential 4c9e2d1f-8a7b-4c6d-9e0f-1a2b3c4d5e6f)"]
+  version_added: 0.2.0
 pruned:
   description:
     - With O(prune=true), one result per entity deleted (or, in check mode, to be deleted), as an item with
@@ -199,6 +212,7 @@ pruned:
       route:
         id: 7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d
         name: old-chat
+  version_added: 0.2.0
 msg:
   description: A count of what happened, or the items that failed.
   returned: always
