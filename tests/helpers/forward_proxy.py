@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import http.client
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+from helpers.relay import ask, hand_back, read_body
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -47,24 +48,10 @@ class ForwardProxy:
                     self.send_error(403, "this proxy forwards to loopback only")
                     return
                 proxy.seen.append((self.command, self.path))
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "host")}
-                upstream = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=30)
-                try:
-                    path = target.path + ("?" + target.query if target.query else "")
-                    upstream.request(self.command, path or "/", body=body, headers=headers)
-                    answer = upstream.getresponse()
-                    data = answer.read()
-                finally:
-                    upstream.close()
-                self.send_response(answer.status)
-                for name, value in answer.getheaders():
-                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                path = target.path + ("?" + target.query if target.query else "")
+                status, headers, payload = ask(target.hostname, target.port or 80, self.command, path, read_body(self),
+                                               self)
+                hand_back(self, status, headers, payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _forward
 

@@ -7,7 +7,6 @@ the same way whichever Kong it runs against. Everything else is forwarded as it 
 
 from __future__ import annotations
 
-import http.client
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,9 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from helpers.playbook import is_validation
+from helpers.relay import ask, hand_back, read_body
 
 LOG_PATH = "/__kongsim/log"
-HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"})
 WRITE_VERBS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -72,34 +71,16 @@ class RecordingProxy:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def _answer(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-                self.send_response_only(status)
-                for name, value in headers:
-                    if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(body)
-
             def _forward(self) -> None:
                 if urlsplit(self.path).path == LOG_PATH:
                     body = json.dumps({"data": proxy.request_log()}).encode()
-                    self._answer(200, [("Content-Type", "application/json")], body)
+                    hand_back(self, 200, [("Content-Type", "application/json")], body)
                     return
-                length = int(self.headers.get("Content-Length") or 0)
-                data = self.rfile.read(length) if length else None
+                data = read_body(self)
                 entry = proxy._record(self.command, self.path)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-                conn = http.client.HTTPConnection(*proxy.target, timeout=60)
-                try:
-                    conn.request(self.command, self.path, body=data, headers=headers)
-                    answer = conn.getresponse()
-                    payload = answer.read()
-                    entry["status"] = answer.status
-                    self._answer(answer.status, answer.getheaders(), payload)
-                finally:
-                    conn.close()
+                status, headers, payload = ask(*proxy.target, self.command, self.path, data, self)
+                entry["status"] = status
+                hand_back(self, status, headers, payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _forward
 

@@ -9,7 +9,6 @@ answering altogether after a number of requests (``cut_after``), like an Admin A
 from __future__ import annotations
 
 import contextlib
-import http.client
 import re
 import socket
 import threading
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+from helpers.relay import ask, hand_back, read_body
 
 
 @dataclass
@@ -134,8 +135,7 @@ class FaultProxy:
                     self.connection.shutdown(socket.SHUT_RDWR)
 
             def _serve(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
+                body = read_body(self)
                 method = self.command.upper()
                 decision = proxy._decide(method, self.path.partition("?")[0])
                 if decision == "refuse":
@@ -143,28 +143,18 @@ class FaultProxy:
                     return
                 path = self.path.partition("?")[0]
                 slot = proxy._hold(path) if proxy._pairing and method == "POST" else None
-                conn = http.client.HTTPConnection(proxy.upstream_host, proxy.upstream_port, timeout=30)
                 try:
-                    headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-                    conn.request(method, self.path, body=body, headers=headers)
-                    answer = conn.getresponse()
-                    payload = answer.read()
+                    status, headers, payload = ask(proxy.upstream_host, proxy.upstream_port, method, self.path, body,
+                                                   self)
                 except OSError:  # the simulator itself dropped the connection (its `drop` fault)
                     self._hang_up()
                     return
                 finally:
-                    conn.close()
                     proxy._release(slot)
                 if decision == "lose":
                     self._hang_up()
                     return
-                self.send_response(answer.status)
-                for name, value in answer.getheaders():
-                    if name.lower() not in ("content-length", "connection", "transfer-encoding", "date", "server"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                hand_back(self, status, headers, payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
 
