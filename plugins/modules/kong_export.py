@@ -110,28 +110,32 @@ seealso:
 """
 
 EXAMPLES = r"""
+# force: true rewrites the export's files when the task runs again (a non-empty dest is refused without it).
 - name: Export the whole Kong
   aigateway.kong.kong_export:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     dest: ./kong-export
+    force: true
 
-- name: Export only what team-a owns, replacing an earlier export
+- name: Export only what team-a owns
   aigateway.kong.kong_export:
-    admin_url: http://127.0.0.1:8001
+    admin_url: "{{ kong_admin_url }}"
     dest: ./team-a
     select_tags: [team-a]
     force: true
 
-- name: Export a decK state file kept in git, without any Kong
+- name: Preview what a decK state file kept in git would export (writes nothing)
   aigateway.kong.kong_export:
     src: ./deck/kong.yaml
-    dest: ./kong-export
-
-- name: Preview what a decK file would export (writes nothing)
-  aigateway.kong.kong_export:
-    src: ./deck/kong.yaml
-    dest: ./kong-export
+    dest: ./deck-export
+    force: true
   check_mode: true
+
+- name: Export the decK state file, without any Kong
+  aigateway.kong.kong_export:
+    src: ./deck/kong.yaml
+    dest: ./deck-export
+    force: true
 """
 
 RETURN = r"""

@@ -14,7 +14,7 @@ import yaml
 from helpers import admin
 from helpers.playbook import ansible_env
 
-pytestmark = pytest.mark.kong
+pytestmark = [pytest.mark.kong, pytest.mark.min_kong("3.6")]  # the example's model needs ai-proxy (Kong 3.6)
 
 ROLE = "aigateway.kong.ai_gateway"
 # What the example's user keeps in Ansible Vault, as fake demo values (an open source Kong takes no token).
