@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 module: kong_export
 short_description: Export a Kong Gateway's entities, or a decK state file, as an Ansible playbook and the ai_gateway
   role's variables
-version_added: 0.1.0
+version_added: 0.2.0
 author:
   - aigateway.kong contributors (!UNKNOWN)
 description:
@@ -65,7 +65,6 @@ options:
         the file does not define, or by name to one decK would look up (C(_info.default_lookup_tags)), is kept
         and named in the notes; it must exist where the export is converged.
     type: path
-    version_added: 0.2.0
   force:
     description: Overwrite the export's files in an existing, non-empty O(dest).
     type: bool
