@@ -283,7 +283,7 @@ def dumps(transcript: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     p.add_argument("--admin-url", required=True)
     p.add_argument("--out-dir", required=True, type=Path)
     p.add_argument("--fresh", metavar="KONG_DIR", help="kong-reset KONG_DIR before each scenario")
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.scenarios:
         name = path.stem
         scenario = load_scenario(path)
-        texts = {dumps(record(kong, name, scenario)) for _ in range(args.repeat)}
+        texts = {dumps(record(kong, name, scenario)) for _attempt in range(args.repeat)}
         if len(texts) != 1:
             print(f"{name}: the {args.repeat} recordings differ", file=sys.stderr)
             return 1

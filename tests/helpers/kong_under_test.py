@@ -16,6 +16,12 @@ from typing import Any
 from helpers.realkong import RealKong
 from helpers.recording_proxy import RecordingProxy
 
+
+def at_least(kong: Any, version: str) -> bool:
+    """Whether the Kong under test is ``version`` or later."""
+    return tuple(int(n) for n in kong.version.split(".")) >= tuple(int(n) for n in version.split("."))
+
+
 CUSTOM_PLUGIN_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "schemas" / "plugin-llm-budget.json"
 
 

@@ -44,7 +44,7 @@ def leftovers(kong: Replayer) -> list[str]:
 
 def wipe(kong: Replayer) -> None:
     """Delete everything, repeating until a pass deletes nothing; fails when anything is left."""
-    for _ in range(5):
+    for _attempt in range(5):
         if not _wipe_once(kong):
             break
     left = leftovers(kong)

@@ -148,7 +148,8 @@ def from_environment() -> RealKong:
     admin_url = os.environ["KONG_TEST_ADMIN_URL"].rstrip("/")
     root = requests.get(admin_url + "/", timeout=10).json()
     enabled = (root.get("plugins") or {}).get("available_on_server") or {}
-    kong = RealKong(admin_url, os.environ.get("KONG_TEST_PROXY_URL") or None, str(root["version"]).split("-")[0],
+    version = str(root["version"]).split("-", maxsplit=1)[0]
+    kong = RealKong(admin_url, os.environ.get("KONG_TEST_PROXY_URL") or None, version,
                     custom_plugin=CUSTOM_PLUGIN in enabled)
     left = holdings(admin_url)
     if left:

@@ -11,7 +11,6 @@ from ansible_collections.aigateway.kong.plugins.module_utils.bulk.run import Bul
 pytestmark = pytest.mark.kong
 
 
-
 def bulk(sim: Any, items: list[dict[str, Any]], report: str) -> dict[str, Any]:
     client = KongClient(sim.url, sleep=lambda _seconds: None)
     return BulkRun(client, "consumers", items, {"admin_url": sim.url}, diff=True, report=report).run()

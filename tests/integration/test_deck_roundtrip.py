@@ -20,7 +20,9 @@ import yaml
 from helpers.deck_sync import SKIP_REASON, basic_auth_hash, basic_auth_passwords, deck_sync, listing
 from helpers.kong_state import playbook
 
-pytestmark = [pytest.mark.kong, pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")]
+# the decK files hold ai-proxy plugins: Kong 3.6 or later
+pytestmark = [pytest.mark.kong, pytest.mark.min_kong("3.6"),
+              pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")]
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "deck"

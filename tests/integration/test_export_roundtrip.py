@@ -19,6 +19,7 @@ import yaml
 from helpers import admin
 from helpers.certs import make_cert
 from helpers.kong_state import normalised, playbook
+from helpers.kong_under_test import at_least
 
 pytestmark = pytest.mark.kong
 
@@ -82,6 +83,7 @@ def load_deck_state(sim: Any, state: dict[str, Any]) -> None:
         admin.create(sim, "/plugins", plugin)
 
 
+@pytest.mark.min_kong("3.6")  # decK's sample state holds an ai-proxy plugin
 def test_deck_sample_state(tmp_path: Path, collection_path: Path, kong: Any, second_kong: Any) -> None:
     load_deck_state(kong, yaml.safe_load(DECK_STATE.read_text()))
     secrets = ["demo-key", "alice-key", "bob-pass"]
@@ -92,6 +94,7 @@ def test_deck_sample_state(tmp_path: Path, collection_path: Path, kong: Any, sec
     assert "service: chat-backend" in text and "consumer: alice" in text  # references by name
 
 
+@pytest.mark.min_kong("3.6")
 def test_deck_sample_state_file_reads_as_kong_reads_it(
     tmp_path: Path, collection_path: Path, kong: Any, second_kong: Any
 ) -> None:
@@ -113,25 +116,27 @@ def test_certificates_upstreams_and_consumer_scoped_plugins(
 ) -> None:
     pair = make_cert("api.example.test")
     cert = admin.create(kong, "/certificates", {"cert": pair.cert_pem, "key": pair.key_pem,
-                                                   "snis": ["api.example.test"], "tags": ["edge"]})
+                                                "snis": ["api.example.test"], "tags": ["edge"]})
     # no SNI (exported by id), and the same PEM as the first: the module would find one for the other by cert
     admin.create(kong, "/certificates", {"cert": pair.cert_pem, "key": pair.key_pem})
     admin.create(kong, "/upstreams", {"name": "pool", "algorithm": "least-connections",
-                                         "client_certificate": {"id": cert["id"]},
-                                         "healthchecks": {"active": {"http_path": "/health"}}})
+                                      "client_certificate": {"id": cert["id"]},
+                                      "healthchecks": {"active": {"http_path": "/health"}}})
     admin.create(kong, "/upstreams/pool/targets", {"target": "10.0.0.1:8080", "weight": 50})
     admin.create(kong, "/upstreams/pool/targets", {"target": "10.0.0.2:8080"})
     admin.create(kong, "/services", {"name": "api", "host": "pool", "protocol": "https", "port": 443,
-                                        "client_certificate": {"id": cert["id"]}})
+                                     "client_certificate": {"id": cert["id"]}})
     admin.create(kong, "/services/api/routes", {"name": "api", "paths": ["/api"], "headers": {"x-team": ["a"]}})
     admin.create(kong, "/consumers", {"custom_id": "no-username"})
     admin.create(kong, "/consumers", {"username": "dave"})
     admin.create(kong, "/consumers/dave/key-auth", {"key": "dave-key-Zq81"})
     admin.create(kong, "/consumers/dave/jwt", {"key": "dave-issuer", "secret": "jwt-secret-Zq82"})
     admin.create(kong, "/consumers/dave/hmac-auth", {"username": "dave-hmac", "secret": "hmac-secret-Zq83"})
+    redis = {"host": "redis", "password": "redis-Zq84"}
+    # Kong 3.6 moved rate-limiting's flat redis_* fields into a redis record
+    limit = {"redis": redis} if at_least(kong, "3.6") else {"redis_" + k: v for k, v in redis.items()}
     admin.create(kong, "/consumers/dave/plugins", {"name": "rate-limiting", "instance_name": "dave-limit",
-                                                      "config": {"minute": 7, "policy": "redis",
-                                                                 "redis": {"host": "redis", "password": "redis-Zq84"}}})
+                                                   "config": {"minute": 7, "policy": "redis", **limit}})
     admin.create(kong, "/plugins", {"name": "request-termination", "route": {"id": admin.entity(
         kong, "/routes/api")["id"]}, "consumer": {"id": admin.entity(kong, "/consumers/dave")["id"]},
         "config": {"status_code": 403, "message": "{{ not a template }}"}})

@@ -51,7 +51,7 @@ def test_lifecycle(kong: Any, run_playbook: Any) -> None:
 def test_rotation_and_identity(kong: Any, run_playbook: Any) -> None:
     """A new cert/key for the same SNI updates that certificate; cert_alt is added; id works too."""
     seeded = admin.create(kong, "/certificates", {"cert": RSA.cert_pem, "key": RSA.key_pem,
-                                                     "snis": ["ai.example.test"]})
+                                                  "snis": ["ai.example.test"]})
     rotate = {"cert": RSA_NEXT.cert_pem, "key": RSA_NEXT.key_pem, "snis": ["ai.example.test"]}
     run = run_playbook(
         [
@@ -87,9 +87,9 @@ def test_a_client_certificate_in_use_is_not_deleted_and_never_duplicated(kong: A
     """Kong drops the SNIs of a certificate a service uses before refusing its delete: the module checks
     first and names the users, and finds the certificate by its content once its SNIs are gone."""
     cert = admin.create(kong, "/certificates", {"cert": RSA.cert_pem, "key": RSA.key_pem,
-                                                   "snis": ["ai.example.test"]})
+                                                "snis": ["ai.example.test"]})
     admin.create(kong, "/services", {"name": "llm", "url": "https://llm.test",
-                                        "client_certificate": {"id": cert["id"]}})
+                                     "client_certificate": {"id": cert["id"]}})
     admin.create(kong, "/upstreams", {"name": "pool", "client_certificate": {"id": cert["id"]}})
     present = {"cert": RSA.cert_pem, "key": RSA.key_pem, "snis": ["ai.example.test"]}
     run = run_playbook(

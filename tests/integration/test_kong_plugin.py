@@ -30,7 +30,6 @@ LIFECYCLE = Lifecycle(
 )
 
 
-
 def seed(sim: Any) -> dict[str, dict[str, Any]]:
     service = admin.create(sim, "/services", {"name": "llm", "url": "http://llm.example"})
     route = admin.create(sim, "/services/llm/routes", {"name": "chat", "paths": ["/chat"]})

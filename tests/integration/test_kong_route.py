@@ -35,7 +35,6 @@ LIFECYCLE = Lifecycle(
 )
 
 
-
 def test_lifecycle(kong: Any, run_playbook: Any) -> None:
     service = admin.create(kong, "/services", {"name": "llm", "url": "http://llm.example:8080"})
     run = run_playbook(lifecycle_tasks(LIFECYCLE, kong.url), sim=kong)

@@ -23,7 +23,6 @@ LIFECYCLE = Lifecycle(
 )
 
 
-
 def test_lifecycle(kong: Any, run_playbook: Any) -> None:
     admin.create(kong, "/upstreams", {"name": "pool"})
     run = run_playbook(lifecycle_tasks(LIFECYCLE, kong.url), sim=kong)

@@ -28,7 +28,6 @@ LIFECYCLE = Lifecycle(
 )
 
 
-
 def test_lifecycle(kong: Any, run_playbook: Any) -> None:
     run = run_playbook(lifecycle_tasks(LIFECYCLE, kong.url), sim=kong)
     assert_lifecycle(run, LIFECYCLE)

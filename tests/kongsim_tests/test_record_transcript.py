@@ -55,5 +55,5 @@ def test_a_scenario_file_is_recorded_with_its_recorder_only_keys_left_out(tmp_pa
     assert first["response"]["body"]["id"] == "<uuid:1>" and first["response"]["body"]["created_at"] == "<timestamp>"
     assert second["note"] == "by id" and second["request"]["path"] == "/consumers/{{c.id}}"
     assert second["response"]["headers"] == {"content-type": "application/json; charset=utf-8",
-                                              "server": "kong/3.9.1"}
+                                             "server": "kong/3.9.1"}
     assert second["response"]["body"]["id"] == "<uuid:1>"

@@ -82,11 +82,11 @@ def test_the_gateway_serves_clients_as_described(kong: Any, run_playbook: Any) -
         assert until(403, proxy + "/ai/premium", {"apikey": KEYS["carol"]}).status_code == 403
         assert until(200, proxy + "/ai/premium", {"apikey": KEYS["alice"]}).status_code == 200
 
-        served = [until(200, proxy + "/ai/llama", {"apikey": KEYS["alice"]}) for _ in range(8)]
+        served = [until(200, proxy + "/ai/llama", {"apikey": KEYS["alice"]}) for _request in range(8)]
         contents = {a.json()["choices"][0]["message"]["content"] for a in served}
         assert contents == {"served by replica-1", "served by replica-2"}, contents
 
-        limited = [send(proxy + "/ai/chat", {"apikey": KEYS["carol"]}).status_code for _ in range(10)]
+        limited = [send(proxy + "/ai/chat", {"apikey": KEYS["carol"]}).status_code for _request in range(10)]
         assert limited[0] == 200 and 429 in limited, limited  # 3 a minute: a minute boundary resets it at most once
 
         again = run_playbook([ROLE], sim=kong, play_vars=gateway(kong, replicas))

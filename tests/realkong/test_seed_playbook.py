@@ -31,7 +31,7 @@ def test_basic_ai_service_answers_only_its_consumer(kong: Any, collection_path: 
         url = kong.proxy_url + "/ai"
         assert until(401, url).status_code == 401
         assert send(url, auth=("consumer_username", "not-the-password")).status_code == 401
-        served = [until(200, url, auth=("consumer_username", PASSWORD)) for _ in range(8)]
+        served = [until(200, url, auth=("consumer_username", PASSWORD)) for _request in range(8)]
         assert {answer.status_code for answer in served} == {200}
         assert {answer.headers.get("X-Replica") for answer in served} == {"target-1", "target-2"}
 

@@ -17,7 +17,7 @@ COMMUNITY = "community"
 
 def release(text: str) -> tuple[int, ...]:
     """``3.9.1`` -> (3, 9, 1); lenient, as Enterprise writes four parts (``3.4.3.29``) and may add words."""
-    return tuple(int(part) for part in re.findall(r"\d+", str(text).split("-")[0])) or (0,)
+    return tuple(int(part) for part in re.findall(r"\d+", str(text).split("-", maxsplit=1)[0])) or (0,)
 
 
 def shown(version: tuple[int, ...]) -> str:

@@ -42,7 +42,7 @@ class LoggingProxyHandler(BaseHTTPRequestHandler):
     reused = False
 
     def do_GET(self) -> None:
-        path, _, query = self.path.partition("?")
+        path, _mark, query = self.path.partition("?")
         if path == LOG_PATH and self.command in ("GET", "DELETE"):
             self._serve_log()
             return
@@ -118,7 +118,7 @@ def main() -> None:
     parser.add_argument("--listen", required=True, help="HOST:PORT")
     parser.add_argument("--upstream", required=True, help="the Admin API's URL (plain HTTP)")
     args = parser.parse_args()
-    host, _, port = args.listen.rpartition(":")
+    host, _colon, port = args.listen.rpartition(":")
     server = RequestLogServer((host, int(port)), args.upstream)
     print(f"request log listening on http://{host}:{server.server_address[1]}", flush=True)
     server.serve_forever()

@@ -33,8 +33,8 @@ def client(make_client: Any) -> SnapshotClient:
 
 
 def plan(client: SnapshotClient, collections: list[str], described: dict[str, set[str]] | None = None,
-         tags: list[str] = MINE) -> PrunePlan:
-    return Planner(client, collections, tags, described or {}).plan()
+         tags: list[str] | None = None) -> PrunePlan:
+    return Planner(client, collections, tags or MINE, described or {}).plan()
 
 
 def labels(planned: PrunePlan) -> list[str]:
