@@ -26,7 +26,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.entity.relations im
     Relation,
     dependency_order,
     holding,
-    names,
+    named_ids,
 )
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import error_details
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.specs import ENTITIES, EntitySpec
@@ -94,6 +94,7 @@ class Planner:
         self.tags = tags
         self.described = {c: set(ids) for c, ids in described.items()}
         self.described_ids = set().union(*self.described.values()) if self.described else set()
+        self._naming: dict[Relation, dict[str, list[dict[str, Any]]]] = {}
 
     def rows(self, collection: str) -> list[dict[str, Any]]:
         """Every entity of ``collection``; those Kong lists only under their parent, parent by parent."""
@@ -114,13 +115,23 @@ class Planner:
         for relation in holding(collection):
             child = ENTITIES[relation.child]
             if child.listed:
-                rows = [r for r in self.client.paginate("/" + relation.child) if names(relation, r, entity["id"])]
+                rows = self.naming(relation).get(entity["id"], [])
             elif relation.nested:
                 rows = list(self.client.paginate("/%s/%s/%s" % (collection, entity["id"], relation.nested)))
             else:
                 continue
             found.extend((relation, row) for row in rows)
         return found
+
+    def naming(self, relation: Relation) -> dict[str, list[dict[str, Any]]]:
+        """The entities of ``relation.child`` by the id they name through it: one pass over their listing."""
+        if relation not in self._naming:
+            index: dict[str, list[dict[str, Any]]] = {}
+            for row in self.client.paginate("/" + relation.child):
+                for parent_id in named_ids(relation, row):
+                    index.setdefault(parent_id, []).append(row)
+            self._naming[relation] = index
+        return self._naming[relation]
 
     def label(self, collection: str, entity: dict[str, Any]) -> str:
         """``describe``, with the parent named for an entity that lives under one (a credential's consumer)."""

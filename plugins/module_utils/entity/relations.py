@@ -66,9 +66,9 @@ def dependency_order(collections: Iterable[str]) -> list[str]:
     return ordered
 
 
-def names(relation: Relation, child: dict[str, Any], parent_id: str) -> bool:
-    """Whether ``child`` names the entity ``parent_id`` through ``relation``."""
+def named_ids(relation: Relation, child: dict[str, Any]) -> list[str]:
+    """The ids of the entities ``child`` names through ``relation``."""
     value = child.get(relation.option)
     if isinstance(value, list):
-        return parent_id in value
-    return isinstance(value, dict) and value.get("id") == parent_id
+        return [v for v in value if isinstance(v, str)]
+    return [value["id"]] if isinstance(value, dict) and isinstance(value.get("id"), str) else []

@@ -61,14 +61,19 @@ def collision_message(found: list[str], tag: str) -> str:
     )
 
 
+def shown_names(names: list[str]) -> str:
+    """The first names, and how many more: ``ann, ben and 998 more``."""
+    more = " and %d more" % (len(names) - SHOWN_NAMES) if len(names) > SHOWN_NAMES else ""
+    return ", ".join(names[:SHOWN_NAMES]) + more
+
+
 def report_line(step: str, changes: Mapping[str, list[str]]) -> str:
     """``consumers: 2 created (ann, ben), 998 unchanged``."""
     parts = []
     for word in REPORTED:
         names = changes.get(word) or []
         if names:
-            more = " and %d more" % (len(names) - SHOWN_NAMES) if len(names) > SHOWN_NAMES else ""
-            parts.append("%d %s (%s%s)" % (len(names), word, ", ".join(names[:SHOWN_NAMES]), more))
+            parts.append("%d %s (%s)" % (len(names), word, shown_names(names)))
     for word, names in changes.items():
         if word not in REPORTED and names:
             parts.append("%d %s" % (len(names), word))
@@ -181,11 +186,11 @@ class Converge:
                 found.setdefault(refusal, []).append(str(item.get("instance_name") or item["name"]))
         if not found:
             return None
-        return "This Kong cannot hold the gateway's models and policies (ai_gateway_models, ai_gateway_policies, " \
-            "ai_gateway_global_policies) as described: %s" % "; ".join(
-                "%s (%s)" % (refusal, ", ".join(names[:SHOWN_NAMES] + (["..."] if len(names) > SHOWN_NAMES else [])))
-                for refusal, names in found.items()
-            )
+        lines = ["%s (%s)" % (refusal, shown_names(names)) for refusal, names in found.items()]
+        return (
+            "This Kong cannot hold the gateway's models and policies (ai_gateway_models, ai_gateway_policies, "
+            "ai_gateway_global_policies) as described: %s" % "; ".join(lines)
+        )
 
     def record(self, step: str, changes: dict[str, list[str]], result: dict[str, Any]) -> None:
         self.changes[step] = changes
