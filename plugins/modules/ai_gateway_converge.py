@@ -96,10 +96,12 @@ report:
     - "consumers: 1 created (alice), 999 unchanged"
     - "pruned consumers: 1 deleted (consumer 'bob')"
 changes:
-  description: Per step of the report, the names of the entities by what happened to them.
+  description:
+    - Per step of the report, the names of the entities created, updated, deleted or failed, and how many were
+      unchanged (or already absent).
   returned: when Kong was read
   type: dict
-  sample: {consumers: {created: [alice], unchanged: [bob]}}
+  sample: {consumers: {created: [alice], unchanged: 999}}
 msg:
   description: The report's lines joined, or why the run stopped.
   returned: always

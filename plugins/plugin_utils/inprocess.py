@@ -30,7 +30,7 @@ from ansible.utils.display import Display
 from ansible_collections.aigateway.kong.plugins.module_utils.api.transport import HAS_URLLIB3
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.runner import Task, run_task
 from ansible_collections.aigateway.kong.plugins.plugin_utils.masking import mask_secrets
-from ansible_collections.aigateway.kong.plugins.plugin_utils.module_tasks import TASKS
+from ansible_collections.aigateway.kong.plugins.plugin_utils.module_tasks import task_for
 
 SWITCH = "aigateway_kong_inprocess"
 display = Display()
@@ -73,7 +73,7 @@ class TaskAction(ActionBase):
 
     @property
     def task(self) -> Task:
-        return TASKS[self.module.rpartition(".")[2]]
+        return task_for(self.module.rpartition(".")[2])
 
     def module_reason(self, task_vars: dict[str, Any]) -> str | None:
         """Why the module must run instead (None: in-process is equivalent)."""

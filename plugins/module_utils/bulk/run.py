@@ -21,6 +21,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.api.argspec import 
 from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.api.errors import KongConnectionError, KongError
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk.lanes import identities, lanes, run_lanes
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk.plain_options import PlainOptions
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk.prune import prune, prune_argument_spec, prune_refusal
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk.snapshot import SnapshotClient
 from ansible_collections.aigateway.kong.plugins.module_utils.entity.engine import Engine, Outcome
@@ -44,6 +45,7 @@ from ansible_collections.aigateway.kong.plugins.module_utils.secrets.options imp
 CONNECTION_OPTIONS = frozenset(connection_argument_spec())
 DEFAULT_WORKERS = 1  # threads pay off only when Kong's writes wait on its database
 FAILED = "failed"  # counted next to the outcomes
+NAMED_OUTCOMES = frozenset(("created", "updated", "deleted", FAILED))  # a task's changes name these items
 SHOWN_FAILURES = 3  # items named per failure message; the others are counted
 COLLECTIONS = tuple(MANAGED)
 MODULES = {collection: "aigateway.kong." + str(spec.module) for collection, spec in MANAGED.items()}
@@ -142,6 +144,7 @@ class BulkRun:
         self.applied: list[Any] = [None] * len(items)  # per item: the entity found (or {}) once it ran
         argument_spec, rules = item_validation(collection)
         self.validator = ArgumentSpecValidator(argument_spec, **rules)
+        self.plain = PlainOptions(argument_spec, rules)  # most items: the same result, without the validator's cost
         self.own = set(_without_connection(entity_argument_spec(self.spec))) | {"type"}
         self.option_defaults = {k: v.get("default") for k, v in argument_spec.items()}
 
@@ -151,22 +154,25 @@ class BulkRun:
             return None, "must be a dict of %s options, got %s" % (self.spec.name, type(item).__name__)
         merged = dict(self.defaults)
         merged.update(item)
-        checked = self.validator.validate(merged)
-        if checked.error_messages:  # reported as AnsibleModule reports them: the first error
-            error = checked.errors.errors[0]
-            message = checked.errors.msg
-            if isinstance(error, UnsupportedError):
-                message = "Unsupported parameters for (%s) module: %s" % (MODULES[self.collection], message)
-            return None, message
+        validated = self.plain.check(merged)
+        if validated is None:
+            checked = self.validator.validate(merged)
+            if checked.error_messages:  # reported as AnsibleModule reports them: the first error
+                error = checked.errors.errors[0]
+                message = checked.errors.msg
+                if isinstance(error, UnsupportedError):
+                    message = "Unsupported parameters for (%s) module: %s" % (MODULES[self.collection], message)
+                return None, message
+            validated = checked.validated_parameters
         foreign = sorted(
             name
-            for name, value in checked.validated_parameters.items()
+            for name, value in validated.items()
             if name not in self.own and value not in (None, self.option_defaults.get(name))
         )
         if foreign:
             return None, "type=%s does not use option(s): %s" % (CREDENTIAL_TYPES[self.collection], ", ".join(foreign))
         params = dict(self.connection)
-        params.update(checked.validated_parameters)
+        params.update(validated)
         return params, None
 
     def secret_values(self) -> list[str]:
@@ -226,12 +232,17 @@ class BulkRun:
         result["item"] = item
         return result, None
 
-    def changes(self) -> dict[str, list[str]]:
-        """The names of the items' entities by what happened to them (``created``, ``updated``, ...)."""
-        found: dict[str, list[str]] = {}
+    def changes(self) -> dict[str, Any]:
+        """What happened to the items' entities: the names of those created, updated, deleted or failed, the
+        count of the others (``unchanged``, ``absent``): a run over thousands of entities says little."""
+        found: dict[str, Any] = {}
         for item, outcome in zip(self.items, self.outcomes, strict=True):
             word = outcome.value if outcome else FAILED
-            found.setdefault(word, []).append(item_name(self.spec, item) if isinstance(item, dict) else self.spec.name)
+            if word in NAMED_OUTCOMES:
+                name = item_name(self.spec, item) if isinstance(item, dict) else self.spec.name
+                found.setdefault(word, []).append(name)
+            else:
+                found[word] = found.get(word, 0) + 1
         return found
 
     def described_id(self, index: int, result: dict[str, Any]) -> str | None:

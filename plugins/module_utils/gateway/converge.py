@@ -67,16 +67,17 @@ def shown_names(names: list[str]) -> str:
     return ", ".join(names[:SHOWN_NAMES]) + more
 
 
-def report_line(step: str, changes: Mapping[str, list[str]]) -> str:
-    """``consumers: 2 created (ann, ben), 998 unchanged``."""
+def report_line(step: str, changes: Mapping[str, Any]) -> str:
+    """``consumers: 2 created (ann, ben), 998 unchanged`` (names for what changed, counts for the others)."""
     parts = []
     for word in REPORTED:
         names = changes.get(word) or []
         if names:
             parts.append("%d %s (%s)" % (len(names), word, shown_names(names)))
-    for word, names in changes.items():
-        if word not in REPORTED and names:
-            parts.append("%d %s" % (len(names), word))
+    for word, found in changes.items():
+        count = len(found) if isinstance(found, list) else found
+        if word not in REPORTED and count:
+            parts.append("%d %s" % (count, word))
     return "%s: %s" % (step, ", ".join(parts) or "nothing to do")
 
 
@@ -119,7 +120,7 @@ class Converge:
         self.diff = diff
         self.warn = warn
         self.secrets: set[str] = set()
-        self.changes: dict[str, dict[str, list[str]]] = {}
+        self.changes: dict[str, dict[str, Any]] = {}
         self.report: list[str] = []
         self.changed = False
         self.diffs: list[Any] = []
@@ -138,8 +139,8 @@ class Converge:
         # plan share it (writes keep it current, as within one kong_entities task)
         self.client = SnapshotClient(KongClient.from_params(self.connection, warn=self.warn))
         if not self.adopt_untagged:
-            try:
-                existing = {c: list(self.client.paginate("/" + c)) for c in NAMED}
+            try:  # read only: the snapshot's own rows, not copies
+                existing = {c: list(self.client.snapshot(c).by_id.values()) for c in NAMED}
             except KongError as exc:
                 return TaskResult.failure(exc.describe("read Kong information"), changed=False, **error_details(exc))
             found = collisions(existing, desired, self.tag)
@@ -192,7 +193,7 @@ class Converge:
             "ai_gateway_global_policies) as described: %s" % "; ".join(lines)
         )
 
-    def record(self, step: str, changes: dict[str, list[str]], result: dict[str, Any]) -> None:
+    def record(self, step: str, changes: dict[str, Any], result: dict[str, Any]) -> None:
         self.changes[step] = changes
         self.report.append(report_line(step, changes))
         self.changed = self.changed or bool(result.get("changed"))
