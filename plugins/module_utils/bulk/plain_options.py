@@ -34,7 +34,7 @@ def exact(kind: str | None, value: Any) -> bool:
         return False  # float, path, ...: the validator may convert them
     if python is object:
         return True
-    return type(value) is python
+    return type(value) is python  # pylint: disable=unidiomatic-typecheck  # exactly: a subclass may be converted
 
 
 RULES = ("mutually_exclusive", "required_together", "required_one_of", "required_if")
