@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from ansible_collections.aigateway.kong.plugins.module_utils.api.client import KongClient
 from ansible_collections.aigateway.kong.plugins.module_utils.bulk.run import BulkRun
+from ansible_collections.aigateway.kong.plugins.module_utils.bulk.snapshot import SnapshotClient
 
 pytestmark = pytest.mark.kong
 
@@ -60,3 +61,13 @@ def test_ids_name_every_item_in_order_whatever_is_reported(kong: Any) -> None:
     preview = BulkRun(client, "consumers", [{"username": "a"}, {"username": "new"}], {"admin_url": kong.url},
                       check_mode=True, report="changed").run()
     assert preview["ids"] == [held["a"], None]  # check mode: what would be created has no id yet
+
+
+def test_an_item_someone_else_created_meanwhile_is_named_by_its_id(kong: Any) -> None:
+    """The listing said 'absent', the POST got 409 and the lookup found the entity: unchanged, and still named."""
+    client = SnapshotClient(KongClient(kong.url, sleep=lambda _seconds: None))
+    client.snapshot("consumers")  # the listing, read before the other writer
+    late = KongClient(kong.url).request("POST", "/consumers", body={"username": "late"})
+    result = BulkRun(client, "consumers", [{"username": "late"}], {"admin_url": kong.url}, report="changed").run()
+    assert not result["changed"] and result["results"] == [] and result["msg"] == "consumers: 1 unchanged"
+    assert result["ids"] == [late["id"]]

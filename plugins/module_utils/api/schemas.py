@@ -50,11 +50,25 @@ def config_fields(schema: dict[str, Any] | None) -> dict[str, Any] | None:
     return None
 
 
+# (id of a record, its key) -> (the record, its fields by name): a schema is read once and then consulted for
+# every plugin of a task, so each record's index is built once (the record is held so that its id stays its own)
+_BY_NAME: dict[tuple[int, str], tuple[dict[str, Any], dict[str, dict[str, Any]]]] = {}
+
+
+def _by_name(record: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
+    cached = _BY_NAME.get((id(record), key))
+    if cached is not None and cached[0] is record:
+        return cached[1]
+    fields = {name: spec for field in record.get(key) or [] for name, spec in field.items()}
+    _BY_NAME[(id(record), key)] = (record, fields)
+    return fields
+
+
 def record_fields(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """A record's fields by name (Kong lists them as one-key mappings, in order)."""
-    return {name: spec for field in record.get("fields") or [] for name, spec in field.items()}
+    """A record's fields by name (Kong lists them as one-key mappings, in order). Read only: the index is shared."""
+    return _by_name(record, "fields")
 
 
 def shorthands(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """A record's shorthand fields by name (deprecated names Kong still accepts and echoes)."""
-    return {name: spec for field in record.get("shorthand_fields") or [] for name, spec in field.items()}
+    """A record's shorthand fields by name (deprecated names Kong still accepts and echoes). Read only."""
+    return _by_name(record, "shorthand_fields")

@@ -142,6 +142,7 @@ class BulkRun:
         self.report = report
         self.prune_tags = prune_tags
         self.applied: list[Any] = [None] * len(items)  # per item: the entity found (or {}) once it ran
+        self.entity_ids: list[Any] = [None] * len(items)  # per item: the id of the entity its result stands for
         argument_spec, rules = item_validation(collection)
         self.validator = ArgumentSpecValidator(argument_spec, **rules)
         self.plain = PlainOptions(argument_spec, rules)  # most items: the same result, without the validator's cost
@@ -217,7 +218,13 @@ class BulkRun:
         """One item through the engine: its result, and its failure when it failed."""
         item = self.items[index]
         engine = Engine(
-            self.client, self.spec, params, check_mode=self.check_mode, warn=self.warn, check_connection=False
+            self.client,
+            self.spec,
+            params,
+            check_mode=self.check_mode,
+            warn=self.warn,
+            check_connection=False,
+            brief=self.report == "changed",
         )
         try:
             result = engine.run()
@@ -228,6 +235,7 @@ class BulkRun:
             failure = Failure(item_label(self.spec, index, item), message, str(exc))
             return dict(failed=True, changed=False, msg=message, item=item, **error_details(exc)), failure
         self.applied[index] = engine.found or {}
+        self.entity_ids[index] = engine.entity.get("id") if isinstance(engine.entity, dict) else None
         self.outcomes[index] = engine.outcome
         result["item"] = item
         return result, None
@@ -250,9 +258,9 @@ class BulkRun:
         it failed, or in check mode for an entity it would create)."""
         if result.get("failed"):
             return None
-        for entity in (result.get(self.spec.return_key), self.applied[index]):
-            if isinstance(entity, dict) and isinstance(entity.get("id"), str):
-                return entity["id"]
+        for entity_id in (self.entity_ids[index], self.applied[index].get("id")):
+            if isinstance(entity_id, str):
+                return entity_id
         return None
 
     def summary(self, results: list[dict[str, Any]], failures: list[Failure]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ drops the snapshots of what Kong cascades. The client may be shared by threads (
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import Any, Iterator
@@ -121,6 +122,21 @@ class Snapshot:
         return list(self._children[field].get(parent_id, {}).values())
 
 
+@functools.lru_cache(maxsize=65536)
+def parse_path(path: str) -> tuple[str, str | None, str | None, str | None, str] | None:
+    """``/c``, ``/c/k``, ``/p/pk/n``, ``/p/pk/n/k`` -> (collection, key, parent collection, parent key,
+    the child's field naming the parent)."""
+    if "?" in path:
+        return None
+    parts = [unquote(p) for p in path.strip("/").split("/")]
+    if len(parts) in (1, 2) and parts[0] in ENDPOINT_KEYS:
+        return parts[0], parts[1] if len(parts) == 2 else None, None, None, ""
+    if len(parts) in (3, 4) and (parts[0], parts[2]) in NESTED:
+        collection, field = NESTED[(parts[0], parts[2])]
+        return collection, parts[3] if len(parts) == 4 else None, parts[0], parts[1], field
+    return None
+
+
 class SnapshotClient:
     """Wraps a ``KongClient``; same interface for the engine, fewer requests for bulk tasks."""
 
@@ -196,17 +212,7 @@ class SnapshotClient:
             self.forget(*CASCADES.get(collection, ()))
 
     def _parse(self, path: str) -> tuple[str, str | None, str | None, str | None, str] | None:
-        """``/c``, ``/c/k``, ``/p/pk/n``, ``/p/pk/n/k`` -> (collection, key, parent collection, parent key,
-        the child's field naming the parent)."""
-        if "?" in path:
-            return None
-        parts = [unquote(p) for p in path.strip("/").split("/")]
-        if len(parts) in (1, 2) and parts[0] in ENDPOINT_KEYS:
-            return parts[0], parts[1] if len(parts) == 2 else None, None, None, ""
-        if len(parts) in (3, 4) and (parts[0], parts[2]) in NESTED:
-            collection, field = NESTED[(parts[0], parts[2])]
-            return collection, parts[3] if len(parts) == 4 else None, parts[0], parts[1], field
-        return None
+        return parse_path(path)
 
     def _parent(self, parent: str, key: str) -> dict[str, Any] | None:
         return self.snapshot(parent).select(key)

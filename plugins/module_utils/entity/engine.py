@@ -95,9 +95,13 @@ class Engine:
         check_mode: bool = False,
         warn: Callable[[str], None] | None = None,
         check_connection: bool = True,
+        brief: bool = False,
     ) -> None:
-        """``check_connection``: validate the connection options (False when the task has done so already)."""
+        """``check_connection``: validate the connection options (False when the task has done so already).
+        ``brief``: the result of an item that did not change is only counted (kong_entities' ``report=changed``),
+        so it carries no entity and its entity is not masked."""
         self.client = client
+        self.brief = brief
         self.check_connection = check_connection
         self.spec = spec
         self.params = params
@@ -110,6 +114,7 @@ class Engine:
         self.outcome: Outcome | None = None  # set by run()
         self._references: dict[tuple[str, str], Any] = {}
         self.found: Any = None  # the entity Kong holds, once looked up
+        self.entity: Any = None  # the entity the result stands for (unmasked), once run() returned
         self.validated = False  # the options passed validate(): Kong may be asked for schemas
 
     # -- paths and requests ------------------------------------------------------------------
@@ -394,6 +399,9 @@ class Engine:
         self.outcome = outcome
         msg = "%s %s" % (self.label, "already absent" if outcome is Outcome.ABSENT else outcome.value)
         entity = after if after is not None else (existing if self.state == "present" else {})
+        self.entity = entity
+        if self.brief and not changed:
+            return {"changed": False, self.spec.return_key: {}, "diff": {"before": {}, "after": {}}, "msg": msg}
         diff_before, diff_after = self.diff(before, after)
         return {
             "changed": changed,
