@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -101,7 +102,19 @@ class TaskAction(ActionBase):
             return result
         args = plain(self._task.args)
         result.update(self.run_in_process(args, bool(self._task.check_mode), bool(self._task.diff)))
+        invocation = result.get("invocation", {}).get("module_args")
+        if invocation is not None and not self.may_run_again():
+            # The worker sends the task back to the controller with its templated arguments (ansible-core's
+            # task_fields), which for thousands of kong_entities items, or the role's description, costs as much
+            # as the run itself: what goes back instead is the result's invocation (secrets masked, the role's
+            # description elided).
+            self._task.args = dict(invocation)
         return result
+
+    def may_run_again(self) -> bool:
+        """Whether Ansible may run this task again with the arguments it has after this run: ``until`` and
+        ``retries`` repeat the action in the worker, the task debugger's ``redo`` queues the returned task."""
+        return bool(self._task.until or self._task.retries or self._task.debugger or C.ENABLE_TASK_DEBUGGER)
 
     def hand_over(self, reason: str, task_vars: dict[str, Any]) -> dict[str, Any]:
         """The task's result when it cannot run in this process (``reason``): its module's."""

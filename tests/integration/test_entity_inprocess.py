@@ -279,3 +279,32 @@ def test_no_option_name_triggers_the_modules_password_warning() -> None:
     specs += [EntityTask(CREDENTIALS, "type").argument_spec(), info_argument_spec()]
     unset = [name for spec in specs for name, o in spec.items() if PASSWORD_MATCH.search(name) and "no_log" not in o]
     assert unset == []
+
+
+RETRIES = {
+    "until": {"until": "keys is not changed", "retries": 2},
+    "retries": {"retries": 1, "failed_when": "keys.attempts < 2 or keys.credential is not defined"},
+}
+
+
+@pytest.mark.parametrize("repeat", RETRIES.values(), ids=RETRIES)
+def test_a_retried_task_sends_its_own_arguments_again(
+    run_playbook: Callable[..., Any], sims: tuple[Any, Any], repeat: dict[str, Any]
+) -> None:
+    """In-process, the task goes back to the controller with only its masked invocation as arguments; a task that
+    ``until`` or ``retries`` runs again keeps them: the retry sends the real keys, never the mask in their place."""
+    sim = sims[0]
+    for name in ("ann", "bob"):
+        admin.create(sim, "/consumers", {"username": name})
+    key = {"consumer": "{{ item }}", "type": "key-auth", "key": "{{ inproc_key }}-{{ item }}"}
+    retried = dict(task("keys", "aigateway.kong.kong_consumer_credential", key), loop=["ann", "bob"])
+    retried.update(register="keys", delay=0, **repeat)
+    run = run_playbook([retried, task("once more", "aigateway.kong.kong_consumer_credential", key, loop=["ann"])],
+                       sim=sim, play_vars=SECRET_VARS, verbosity=3)
+    assert run.rc == 0, run.summary()
+    assert marker("kong_consumer_credential", True) in run.output
+    assert run.output.count("FAILED - RETRYING") == 2
+    for name in ("ann", "bob"):
+        assert [c["key"] for c in admin.listing(sim, f"/consumers/{name}/key-auth")] == [f"{KEY}-{name}"]
+    assert not run["once more"].changed
+    assert KEY not in run.output
