@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 from helpers.kong_builds import EXACT, OTHER_BUILD, Matching
 
 __all__ = ["EXACT", "OTHER_BUILD", "Answer", "Bindings", "Matching", "Replayer", "TranscriptMismatch", "compare",
-           "judge", "reads_schemas", "substitute", "substitute_text", "walk"]
+           "judge", "reads_balancers", "reads_schemas", "substitute", "substitute_text", "walk"]
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 UUID_RE = re.compile(rf"^{UUID}$")
@@ -86,6 +86,15 @@ def reads_schemas(transcript: dict[str, Any]) -> bool:
     history: a freshly started one for `<version>/` transcripts (kong-reset restarts Kong)."""
     return any(s["request"]["method"] == "GET" and s["request"]["path"].startswith("/schemas/")
                and s["response"]["status"] == 200 for s in transcript["steps"])
+
+
+def reads_balancers(transcript: dict[str, Any]) -> bool:
+    """Whether the answers come from the node's balancers (`GET /upstreams/{u}/health`). A real Kong builds them in
+    timers that an earlier upstream can break for good (an active health check of type grpcs makes the timer raise,
+    and the balancers of upstreams created after it are never built: "balancer not found"), so such a transcript
+    replays on a freshly started node, as it was recorded."""
+    return any(s["request"]["method"] == "GET" and re.fullmatch(r"/upstreams/[^/]+/health(\?.*)?", s["request"]["path"])
+               for s in transcript["steps"])
 
 
 def walk(value: Any, dotted: str) -> Any:

@@ -2,10 +2,11 @@
 
 A recording that no longer matches the real Kong fails here, in the same run as the simulator's replay
 (tests/kongsim_tests/test_transcripts.py). Each transcript runs on a node set up as it was recorded: with the
-custom plugin ``llm-budget`` when it uses it, with Kong's bundled plugins otherwise; a transcript whose answers
-depend on the node's history (it reads a schema Kong annotates as it validates) on a restarted node, after the
-recording session's earlier transcripts. The runtimes here are built against another OpenSSL than Kong's own
-packages, and Kong lists some things in hash order: ``OTHER_BUILD`` matching says what that tolerates.
+custom plugin ``llm-budget`` when it uses it, with Kong's bundled plugins otherwise. A transcript whose answers
+depend on the node's history runs on a restarted node: one that reads a schema Kong annotates as it validates,
+after the recording session's earlier transcripts; one that reads balancer health, on its own. The runtimes here
+are built against another OpenSSL than Kong's own packages, and Kong lists some things in hash order:
+``OTHER_BUILD`` matching says what that tolerates.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 from helpers.kong_wipe import wipe
-from helpers.transcript_matcher import OTHER_BUILD, Replayer, reads_schemas
+from helpers.transcript_matcher import OTHER_BUILD, Replayer, reads_balancers, reads_schemas
 
 pytestmark = pytest.mark.kong
 
@@ -37,7 +38,7 @@ def test_transcript_replays_on_the_real_kong(path: Path, request: pytest.Fixture
     transcript = json.loads(text)
     kong: Any = request.getfixturevalue("real_kong" if f'"{CUSTOM_PLUGIN}"' in text else "second_real_kong")
     replayer = Replayer(kong.admin_url, matching=OTHER_BUILD)
-    if reads_schemas(transcript):
+    if reads_schemas(transcript) or reads_balancers(transcript):
         kong.reset()
         if path in SESSION:
             for earlier in SESSION[: SESSION.index(path)]:
