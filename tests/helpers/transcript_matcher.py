@@ -90,9 +90,10 @@ def reads_schemas(transcript: dict[str, Any]) -> bool:
 
 def reads_balancers(transcript: dict[str, Any]) -> bool:
     """Whether the answers come from the node's balancers (`GET /upstreams/{u}/health`). A real Kong builds them in
-    timers that an earlier upstream can break for good (an active health check of type grpcs makes the timer raise,
-    and the balancers of upstreams created after it are never built: "balancer not found"), so such a transcript
-    replays on a freshly started node, as it was recorded."""
+    timers that an earlier upstream can break (an active health check of type grpc or grpcs makes the timer raise;
+    upstreams created after it get their balancer only when a proxied request needs it, and until then their health
+    lists targets without health: "balancer not found" in Kong's log), so such a transcript replays on a freshly
+    started node, as it was recorded."""
     return any(s["request"]["method"] == "GET" and re.fullmatch(r"/upstreams/[^/]+/health(\?.*)?", s["request"]["path"])
                for s in transcript["steps"])
 
