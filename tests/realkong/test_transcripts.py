@@ -40,7 +40,7 @@ def test_transcript_replays_on_the_real_kong(path: Path, request: pytest.Fixture
     replayer = Replayer(kong.admin_url, matching=OTHER_BUILD)
     if reads_schemas(transcript) or reads_balancers(transcript):
         kong.reset()
-        if path in SESSION:
+        if path in SESSION and reads_schemas(transcript):
             for earlier in SESSION[: SESSION.index(path)]:
                 replayer.send_all(json.loads(earlier.read_text()))
                 wipe(replayer)
