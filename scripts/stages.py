@@ -58,7 +58,8 @@ def real_kong_available() -> bool:
 
 
 # What the releases besides 3.9.1 run: every module's story, check mode, the release gates, the export round trip
-# and mutual TLS, the seed playbook through the proxy and the release's own transcripts.
+# and mutual TLS, the seed playbook through the proxy, the release's own transcripts and what its health checker
+# cannot run.
 OTHER_RELEASES = (
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "integration").glob("test_kong_*.py")),
     "tests/integration/test_versions.py",
@@ -68,6 +69,7 @@ OTHER_RELEASES = (
     "tests/integration/test_connection.py",
     "tests/realkong/test_seed_playbook.py",
     "tests/realkong/test_transcripts.py",
+    "tests/realkong/test_upstream_checks.py",
 )
 
 

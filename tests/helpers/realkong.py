@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from helpers.certs import make_cert
@@ -66,9 +67,10 @@ class RealKong:
         wipe(self.admin_url)
 
     def reset(self) -> None:
-        """An empty database and a restarted Kong, which forgets what it noted in its schemas (kong-reset)."""
+        """An empty database and a restarted Kong, which forgets what it noted in its schemas and what broke in its
+        timers (kong-reset). A test on the user's own Kong (KONG_TEST_ADMIN_URL), which it cannot restart, skips."""
         if self.folder is None:
-            raise RuntimeError("only a Kong this suite started can be reset")
+            pytest.skip("needs a Kong it can restart: one this suite starts (../shared/kong-runtime)")
         done = subprocess.run([str(runtime_dir() / "kong-reset"), str(self.folder)], capture_output=True, text=True,
                               check=False)
         if done.returncode != 0:

@@ -68,3 +68,24 @@ def test_healthchecks_subset(kong: Any, run_playbook: Any) -> None:
     assert held["unhealthy"]["tcp_failures"] == 4 and held["healthy"]["interval"] == 10, held
     bad = run["bad value"]
     assert bad.failed and "type" in bad.msg, bad.result
+
+
+@pytest.mark.parametrize("check_type", ["grpc", "grpcs"])
+def test_active_checks_kong_cannot_run_are_warned_of(kong: Any, run_playbook: Any, check_type: str) -> None:
+    """Kong accepts active health checks of type grpc and grpcs, but its open-source health checker cannot run them:
+    with an interval above 0 the upstream gets no balancer. The task says so; with the checks off (intervals of 0),
+    or of a type Kong runs, it says nothing. On a shared Kong only check mode asks for such an upstream: once written,
+    the checker's failure outlives it (tests/realkong/test_upstream_checks.py writes one on a Kong of its own)."""
+    on = {"name": "grpc-pool", "healthchecks": {"active": {"type": check_type, "healthy": {"interval": 5}}}}
+    quiet = [
+        {"name": "off-pool", "healthchecks": {"active": {"type": check_type}}},
+        {"name": "tcp-pool", "healthchecks": {"active": {"type": "tcp", "healthy": {"interval": 5}}}},
+    ]
+    run = run_playbook([task("check", UPSTREAM, on, check_mode=True)] + [task(q["name"], UPSTREAM, q) for q in quiet],
+                       sim=kong)
+    check = run["check"]
+    assert check.changed and check.writes == [], run.summary()
+    assert any(f"of type {check_type}" in w and "500" in w for w in check.result.get("warnings", [])), check.result
+    assert admin.entity(kong, "/upstreams/grpc-pool") is None
+    for q in quiet:
+        assert run[q["name"]].changed and not run[q["name"]].result.get("warnings"), run.summary()

@@ -69,6 +69,25 @@ def compare_route(engine: Any, name: str, desired: Any, existing: Any) -> Any:
 # -- upstreams ------------------------------------------------------------------------------
 
 
+# Kong's schema accepts these active health-check types, but the health checker Kong OSS bundles (3.4 to 3.9) runs
+# only http, https and tcp: once an interval turns the active checks on, it raises, and the upstream gets no balancer.
+UNCHECKABLE_ACTIVE_TYPES = ("grpc", "grpcs")
+
+
+def check_upstream(engine: Any, desired: dict[str, Any]) -> None:
+    """Refuse what Kong would rewrite; warn of what Kong accepts but cannot run."""
+    check_upstream_hashing(engine, desired)
+    active = (desired.get("healthchecks") or {}).get("active") or {}
+    intervals = [(active.get(state) or {}).get("interval") or 0 for state in ("healthy", "unhealthy")]
+    if active.get("type") in UNCHECKABLE_ACTIVE_TYPES and any(interval > 0 for interval in intervals):
+        engine.warn(
+            "%s: Kong accepts active health checks of type %s, but Kong's open-source health checker runs only http,"
+            " https and tcp checks: with an interval above 0 the upstream gets no balancer, and requests through it"
+            " fail with 500, after up to 30 s. Use type tcp, or intervals of 0."
+            % (engine.label, active["type"])
+        )
+
+
 def check_upstream_hashing(engine: Any, desired: dict[str, Any]) -> None:
     """Kong silently rewrites inconsistent algorithm/hash_on pairs, which would never converge: refuse them."""
     algorithm, hash_on = desired.get("algorithm"), desired.get("hash_on")

@@ -230,7 +230,7 @@ UPSTREAM = EntitySpec(
     collection="upstreams",
     return_key="upstream",
     identity=("name",),
-    normalize=hooks.check_upstream_hashing,
+    normalize=hooks.check_upstream,
     rules=dict(required_one_of=[("name", "id")]),
     fields=dict(
         name=Field(),
