@@ -77,15 +77,28 @@ UNCHECKABLE_ACTIVE_TYPES = ("grpc", "grpcs")
 def check_upstream(engine: Any, desired: dict[str, Any]) -> None:
     """Refuse what Kong would rewrite; warn of what Kong accepts but cannot run."""
     check_upstream_hashing(engine, desired)
-    active = (desired.get("healthchecks") or {}).get("active") or {}
-    intervals = [(active.get(state) or {}).get("interval") or 0 for state in ("healthy", "unhealthy")]
-    if active.get("type") in UNCHECKABLE_ACTIVE_TYPES and any(interval > 0 for interval in intervals):
+    active = mapping(mapping(desired.get("healthchecks")).get("active"))
+    intervals = [mapping(active.get(state)).get("interval") for state in ("healthy", "unhealthy")]
+    if active.get("type") in UNCHECKABLE_ACTIVE_TYPES and any(positive(interval) for interval in intervals):
         engine.warn(
             "%s: Kong accepts active health checks of type %s, but Kong's open-source health checker runs only http,"
             " https and tcp checks: with an interval above 0 the upstream gets no balancer, and requests through it"
             " fail with 500, after up to 30 s. Use type tcp, or intervals of 0."
             % (engine.label, active["type"])
         )
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """``value`` when it is a dict, else an empty one (Kong words the error for a wrong shape)."""
+    return value if isinstance(value, dict) else {}
+
+
+def positive(value: Any) -> bool:
+    """Whether ``value`` is a number above 0 (Kong words the error for a value that is not a number)."""
+    try:
+        return float(value) > 0
+    except (TypeError, ValueError):
+        return False
 
 
 def check_upstream_hashing(engine: Any, desired: dict[str, Any]) -> None:
