@@ -17,7 +17,7 @@ description:
   - O(healthchecks) is compared as a subset of what Kong holds (Kong stores the full tree with defaults).
   - Kong accepts V(grpc) and V(grpcs) as C(healthchecks.active.type), but the health checker of Kong's open-source
     releases (3.4 to 3.9) runs only V(http), V(https) and V(tcp) checks; with an active C(interval) above 0 such an
-    upstream gets no balancer and requests through it fail with 500. The module writes what it is asked and warns.
+    upstream gets no balancer and requests through it fail. The module writes what it is asked and warns.
 extends_documentation_fragment:
   - aigateway.kong.connection
   - aigateway.kong.entity

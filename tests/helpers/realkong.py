@@ -77,10 +77,13 @@ class RealKong:
             raise RuntimeError(f"kong-reset failed ({done.returncode}):\n{done.stderr[-3000:]}")
 
 
+SLOTS = ("", "-b", "-guest")  # a worker's Kong, its second Kong, and one a test of another release's stage starts
+
+
 def ports(version: str, worker: int, slot: int) -> dict[str, int]:
-    """Fixed loopback ports per version, pytest worker and slot (a second Kong for round trips), so a folder keeps
-    its Kong between local runs."""
-    base = 18500 + VERSIONS.index(version) * 50 + worker * 10 + slot * 5
+    """Fixed loopback ports per version, pytest worker and slot (``SLOTS``), so a folder keeps its Kong between local
+    runs."""
+    base = 18500 + VERSIONS.index(version) * 100 + worker * 15 + slot * 5
     return {"admin": base + 1, "proxy": base, "mtls": base + 2, "pg": base - 3000}
 
 
@@ -101,9 +104,10 @@ def tls_files(folder: Path) -> dict[str, str]:
 
 
 def start(version: str, worker: int, base: Path, slot: int = 0) -> RealKong:
-    """kong-up a Kong of ``version`` for pytest worker ``worker`` in ``base``; ``slot`` 1 is its second Kong, with
-    the bundled plugins only."""
-    folder = base / (f"{version}-gw{worker}" + ("-b" if slot else ""))
+    """kong-up a Kong of ``version`` for pytest worker ``worker`` in ``base``. ``slot`` (``SLOTS``) 0 is the worker's
+    Kong; 1 its second Kong, with the bundled plugins only; 2, also with the bundled plugins only, a Kong a test of
+    another release's stage starts beside its own (the stages run side by side: it must not share a Kong of theirs)."""
+    folder = base / (f"{version}-gw{worker}" + SLOTS[slot])
     folder.mkdir(parents=True, exist_ok=True)
     port = ports(version, worker, slot)
     files = tls_files(folder)

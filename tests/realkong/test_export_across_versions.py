@@ -26,7 +26,8 @@ def lts_kong() -> Iterator[realkong.RealKong]:
     if os.environ.get("KONG_TEST_ADMIN_URL"):
         pytest.skip(f"needs a Kong {OLD} beside the Kong under test: ../shared/kong-runtime")
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
-    kong = realkong.start(OLD, worker, Path(os.environ.get("KONG_TEST_DIR", "/tmp/aigateway-kong-tests")))
+    # a guest slot: the 3.4.2 stage, running beside this one, has this worker's 3.4.2 Kongs
+    kong = realkong.start(OLD, worker, Path(os.environ.get("KONG_TEST_DIR", "/tmp/aigateway-kong-tests")), slot=2)
     try:
         yield kong
     finally:

@@ -18,6 +18,15 @@ M = "aigateway.kong."
 ACTIVE = {"grpcs-on": {"type": "grpcs", "healthy": {"interval": 5}}, "grpcs-off": {"type": "grpcs"}}
 
 
+def failure(url: str) -> int | str:
+    """How Kong answers a request through the upstream without balancer: 500 after up to 30 s, or (seen on 3.4.2
+    under load) a connection closed without an answer."""
+    try:
+        return requests.post(url, json=CHAT, timeout=90).status_code
+    except requests.ConnectionError:
+        return "connection closed"
+
+
 def test_grpc_active_checks_with_an_interval_leave_the_upstream_without_balancer(kong: Any, run_playbook: Any) -> None:
     # the checker's failure outlives the upstream (a later upstream's health stays empty), so this runs on a Kong
     # restarted for it, and restarts it again for the tests after it
@@ -42,7 +51,7 @@ def test_grpc_active_checks_with_an_interval_leave_the_upstream_without_balancer
                 assert any("of type grpcs" in w for w in run[step].result.get("warnings", [])), run.summary()
             assert not run["grpcs-off upstream"].result.get("warnings"), run.summary()
             assert until(200, kong.proxy_url + "/grpcs-off").status_code == 200
-            # routes reach the proxy together: grpcs-on's is there too; Kong answers it after up to 30 s
-            assert requests.post(kong.proxy_url + "/grpcs-on", json=CHAT, timeout=90).status_code == 500
+            # routes reach the proxy together: grpcs-on's is there too
+            assert failure(kong.proxy_url + "/grpcs-on") in (500, "connection closed")
     finally:
         kong.kong.reset()

@@ -83,7 +83,7 @@ def check_upstream(engine: Any, desired: dict[str, Any]) -> None:
         engine.warn(
             "%s: Kong accepts active health checks of type %s, but Kong's open-source health checker runs only http,"
             " https and tcp checks: with an interval above 0 the upstream gets no balancer, and requests through it"
-            " fail with 500, after up to 30 s. Use type tcp, or intervals of 0."
+            " fail (500, or the connection closed) after up to 30 s. Use type tcp, or intervals of 0."
             % (engine.label, active["type"])
         )
 
