@@ -5,10 +5,13 @@
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
 import sys
 import tempfile
+from pathlib import Path
+from types import ModuleType
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -28,3 +31,13 @@ def ensure_collection_importable() -> None:
         os.symlink(REPO_ROOT, os.path.join(namespace, "kong"))
     if root not in sys.path:
         sys.path.insert(0, root)
+
+
+def module_from_file(path: str | os.PathLike[str]) -> ModuleType:
+    """The Python file ``path`` (a script or a scenario's file, outside any package) loaded as a module named after
+    it."""
+    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

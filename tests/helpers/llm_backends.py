@@ -3,29 +3,21 @@ a thread, remembering the headers of every request it served."""
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+
+from helpers.importable import module_from_file
 
 STUB = Path(__file__).resolve().parents[2] / "extensions" / "molecule" / "docker" / "files" / "llm_stub.py"
-
-
-def _stub_module() -> Any:
-    spec = importlib.util.spec_from_file_location("llm_stub", STUB)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class Backend:
     """One replica: ``port``, ``name`` and ``seen`` (the headers of each request, lower-cased names)."""
 
     def __init__(self, name: str) -> None:
-        stub = _stub_module()
+        stub = module_from_file(STUB)
         seen: list[dict[str, str]] = []
 
         class Recording(stub.Handler):  # type: ignore[name-defined,misc]

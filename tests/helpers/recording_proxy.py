@@ -8,30 +8,22 @@ same way whichever Kong it runs against. It is the docker scenario's request log
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from pathlib import Path
 from typing import Any
 
+from helpers.importable import module_from_file
 from helpers.playbook import is_validation
 
 SERVER = Path(__file__).resolve().parents[2] / "extensions" / "molecule" / "docker" / "files" / "admin_request_log.py"
 WRITE_VERBS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _server_module() -> Any:
-    spec = importlib.util.spec_from_file_location("admin_request_log", SERVER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class RecordingProxy:
     """Forwards to ``target`` (``http://host:port``) from ``url``; ``request_log()`` as the simulator's."""
 
     def __init__(self, target: str) -> None:
-        self._server = _server_module().RequestLogServer(("127.0.0.1", 0), target)
+        self._server = module_from_file(SERVER).RequestLogServer(("127.0.0.1", 0), target)
         self._thread = threading.Thread(target=self._server.serve_forever, name="recording-proxy", daemon=True)
         self._thread.start()
 

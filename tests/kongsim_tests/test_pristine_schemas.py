@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
+
+from helpers.importable import module_from_file
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("pristine_schemas", REPO / "hacking" / "pristine_schemas.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_from_file(REPO / "hacking" / "pristine_schemas.py")
 
 
 def test_annotations_a_fresh_node_lacks_are_removed_the_rest_is_kept() -> None:

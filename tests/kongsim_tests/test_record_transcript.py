@@ -3,12 +3,12 @@ against the simulator (which replays them exactly) gives the same file, byte for
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from helpers.importable import module_from_file
 from kongsim import KongSim
 
 REPO = Path(__file__).resolve().parents[2]
@@ -16,11 +16,7 @@ TRANSCRIPTS = REPO / "tests" / "fixtures" / "transcripts"
 
 
 def recorder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("record_transcript", REPO / "hacking" / "record_transcript.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return module_from_file(REPO / "hacking" / "record_transcript.py")
 
 
 # placeholders of every kind: generated keys and ttl, sha1 passwords, offsets in pages and `next` links,

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 
 import pytest
+from helpers.importable import module_from_file
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 SCHEMAS = os.path.join(ROOT, "tests", "kongsim", "data", "schemas")
@@ -16,8 +16,6 @@ SCHEMAS = os.path.join(ROOT, "tests", "kongsim", "data", "schemas")
 @pytest.mark.skipif(not os.path.isdir(SCHEMAS), reason="plugin schemas not present")
 def test_generated_file_is_current():
     script = os.path.join(ROOT, "hacking", "generate_plugin_secrets.py")
-    spec = importlib.util.spec_from_file_location("generate_plugin_secrets", script)
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
+    generator = module_from_file(script)
     with open(os.path.join(ROOT, "plugins", "module_utils", "secrets", "generated.py"), encoding="utf-8") as handle:
         assert handle.read() == generator.render(SCHEMAS), "run: python hacking/generate_plugin_secrets.py"
