@@ -18,6 +18,7 @@ PRIVATE: plugin_utils is not a public API of the collection and may change at an
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -65,7 +66,7 @@ class TaskAction(ActionBase):
     _supports_check_mode = True
     _supports_async = True
 
-    @property
+    @functools.cached_property
     def module(self) -> str:
         """The module's FQCN (the task may name it by its short name under ``collections``, and before
         ansible-core 2.19 ``resolved_action`` names the action plugin a module is routed to, not the module)."""

@@ -211,15 +211,12 @@ class SnapshotClient:
         if method == "DELETE":
             self.forget(*CASCADES.get(collection, ()))
 
-    def _parse(self, path: str) -> tuple[str, str | None, str | None, str | None, str] | None:
-        return parse_path(path)
-
     def _parent(self, parent: str, key: str) -> dict[str, Any] | None:
         return self.snapshot(parent).select(key)
 
     def _lookup(self, path: str) -> tuple[bool, Any]:
         """(answered, entity or None for Kong's 404); answered is False when the request must go to Kong."""
-        parsed = self._parse(path)
+        parsed = parse_path(path)
         if parsed is None or parsed[1] is None:
             return False, None
         collection, key, parent, parent_key, field = parsed
@@ -254,7 +251,7 @@ class SnapshotClient:
         return self.client.get_or_none(path, query)
 
     def paginate(self, path: str, query: dict[str, Any] | None = None, size: int = LIST_SIZE) -> Iterator[Any]:
-        parsed = None if query else self._parse(path)
+        parsed = None if query else parse_path(path)
         if parsed is None or parsed[1] is not None:
             return self.client.paginate(path, query, size)
         collection, _key, parent, parent_key, field = parsed
@@ -286,7 +283,7 @@ class SnapshotClient:
                         rows = [r for r in snapshot.by_id.values() if r.get("custom_id") == query["custom_id"]]
                         return {"data": clone(rows), "next": None}
             return self.client.request(method, path, query, body)
-        parsed = self._parse(path.split("?", 1)[0])
+        parsed = parse_path(path.split("?", 1)[0])
         with self.lock:
             self.writes += 1
         try:
