@@ -9,13 +9,11 @@ same way whichever Kong it runs against. It is the docker scenario's request log
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
-from helpers.importable import module_from_file
 from helpers.playbook import is_validation
+from helpers.relay import REQUEST_LOG
 
-SERVER = Path(__file__).resolve().parents[2] / "extensions" / "molecule" / "docker" / "files" / "admin_request_log.py"
 WRITE_VERBS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -23,7 +21,7 @@ class RecordingProxy:
     """Forwards to ``target`` (``http://host:port``) from ``url``; ``request_log()`` as the simulator's."""
 
     def __init__(self, target: str) -> None:
-        self._server = module_from_file(SERVER).RequestLogServer(("127.0.0.1", 0), target)
+        self._server = REQUEST_LOG.RequestLogServer(("127.0.0.1", 0), target)
         self._thread = threading.Thread(target=self._server.serve_forever, name="recording-proxy", daemon=True)
         self._thread.start()
 

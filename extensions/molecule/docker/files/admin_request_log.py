@@ -22,6 +22,19 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "
 STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
+def hand_back(handler: BaseHTTPRequestHandler, status: int, headers: list[tuple[str, str]], payload: bytes,
+              reason: str | None = None) -> None:
+    """Answer the client as the upstream answered (its own Server and Date headers follow), the body re-framed."""
+    handler.send_response_only(status, reason)
+    for name, value in headers:
+        if name.lower() not in HOP_BY_HOP:
+            handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(payload)))
+    handler.end_headers()
+    if handler.command != "HEAD":
+        handler.wfile.write(payload)
+
+
 class RequestLogServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -53,14 +66,7 @@ class LoggingProxyHandler(BaseHTTPRequestHandler):
         status, reason, headers, answer = self._forward(body)
         with self.server.lock:
             entry["status"] = status
-        self.send_response_only(status, reason)  # Kong's own Server and Date headers follow
-        for name, value in headers:
-            if name.lower() not in HOP_BY_HOP:
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(answer)
+        hand_back(self, status, headers, answer, reason)
 
     do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
 
